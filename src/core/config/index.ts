@@ -1,0 +1,4 @@
+/** Configuration: the schema, the loader and the loaded model. */
+export { loadConfig, defaultDataDir, ConfigError, type LoadOptions } from './load.js';
+export { ConfigSchema } from './schema.js';
+export type * from './model.js';

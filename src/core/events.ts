@@ -1,0 +1,83 @@
+/**
+ * The in-process event bus. Modules publish domain events on typed topics; other modules
+ * (the store recorder, the WebSocket feed, alerting) subscribe. Publishing never throws into
+ * the publisher: a failing subscriber is reported through `onSubscriberError` and skipped.
+ */
+import type { ServiceStatus } from './types.js';
+
+/** Every topic and the payload it carries. */
+export interface EventMap {
+  'service.state': {
+    service: string;
+    from: ServiceStatus;
+    to: ServiceStatus;
+    pid: number | null;
+    reason: string | null;
+    at: string;
+  };
+  'service.exit': {
+    service: string;
+    pid: number;
+    code: number | null;
+    signal: string | null;
+    uptime_ms: number | null;
+    at: string;
+  };
+  'service.healthy': { service: string; message: string; at: string };
+  'service.unhealthy': { service: string; message: string; at: string };
+  'service.adopted': { service: string; pid: number; at: string };
+  'service.errored': { service: string; reason: string; at: string };
+  /** CPU and memory of a service's whole process family, every sample interval. Not persisted as an event. */
+  'service.sample': { service: string; cpu_percent: number; memory_mb: number; at: string };
+}
+
+/** A topic name. */
+export type Topic = keyof EventMap;
+
+/** An event as delivered to catch-all subscribers. */
+export type BusEvent = { [K in Topic]: { topic: K; payload: EventMap[K] } }[Topic];
+
+type Handler<K extends Topic> = (payload: EventMap[K]) => void;
+
+/** Typed publish/subscribe; synchronous delivery in subscription order. */
+export class EventBus {
+  private readonly handlers = new Map<Topic, Set<Handler<Topic>>>();
+  private readonly catchAll = new Set<(event: BusEvent) => void>();
+
+  constructor(private readonly onSubscriberError: (err: unknown, topic: Topic) => void = () => {}) {}
+
+  /** Delivers `payload` to every subscriber of `topic`, then to catch-all subscribers. */
+  publish<K extends Topic>(topic: K, payload: EventMap[K]): void {
+    for (const handler of this.handlers.get(topic) ?? []) {
+      try {
+        (handler as Handler<K>)(payload);
+      } catch (err) {
+        this.onSubscriberError(err, topic);
+      }
+    }
+    for (const handler of this.catchAll) {
+      try {
+        handler({ topic, payload } as BusEvent);
+      } catch (err) {
+        this.onSubscriberError(err, topic);
+      }
+    }
+  }
+
+  /** Subscribes to one topic; returns the unsubscribe function. */
+  subscribe<K extends Topic>(topic: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(topic);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(topic, set);
+    }
+    set.add(handler as Handler<Topic>);
+    return () => set.delete(handler as Handler<Topic>);
+  }
+
+  /** Subscribes to every topic; returns the unsubscribe function. */
+  subscribeAll(handler: (event: BusEvent) => void): () => void {
+    this.catchAll.add(handler);
+    return () => this.catchAll.delete(handler);
+  }
+}

@@ -1,0 +1,280 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, fixture, freePort, killQuietly, tempDir, waitFor } from '../testing/helpers.js';
+import { startFleet, statesOf, type Fleet } from './testing/fleet.js';
+
+const node = process.execPath;
+let fleets: Fleet[] = [];
+async function fleet(services: Record<string, unknown>, opts?: Parameters<typeof startFleet>[1]): Promise<Fleet> {
+  const f = await startFleet(services, opts);
+  fleets.push(f);
+  return f;
+}
+afterEach(async () => {
+  for (const f of fleets) await f.close();
+  fleets = [];
+});
+
+async function httpService(extra: Record<string, unknown> = {}) {
+  const port = await freePort();
+  return {
+    port,
+    spec: {
+      command: [node, fixture('http-service.mjs')],
+      port,
+      autostart: false,
+      health: { http: `http://127.0.0.1:${port}/health`, interval: '100ms', timeout: '1s', failures: 2 },
+      stop: { grace: '3s' },
+      ...extra,
+    },
+  };
+}
+
+describe('supervisor: order', () => {
+  it('starts in dependency order, waiting for health, and stops in reverse', async () => {
+    const db = await httpService();
+    const api = await httpService({ depends_on: ['db'] });
+    const f = await fleet({
+      worker: { command: [node, fixture('ignore-term.mjs')], autostart: false, depends_on: ['api'], stop: { grace: '300ms' } },
+      api: api.spec,
+      db: db.spec,
+    });
+    const results = await f.sup.startAll('dev');
+    expect(results.map((r) => [r.service, r.success])).toEqual([['db', true], ['api', true], ['worker', true]]);
+    const order = f.events
+      .filter((e) => e.topic === 'service.state' && e.payload.to === 'starting' && e.payload.from !== 'starting')
+      .map((e) => e.payload.service);
+    expect(order).toEqual(['db', 'api', 'worker']);
+    // api was spawned only after db was healthy.
+    const dbHealthyAt = f.events.findIndex((e) => e.topic === 'service.healthy' && e.payload.service === 'db');
+    const apiStartAt = f.events.findIndex((e) => e.topic === 'service.state' && e.payload.service === 'api' && e.payload.to === 'starting');
+    expect(dbHealthyAt).toBeGreaterThanOrEqual(0);
+    expect(apiStartAt).toBeGreaterThan(dbHealthyAt);
+
+    f.events.length = 0;
+    const stopped = await f.sup.stopAll();
+    expect(stopped.every((r) => r.success)).toBe(true);
+    const stopOrder = f.events.filter((e) => e.topic === 'service.state' && e.payload.to === 'stopping').map((e) => e.payload.service);
+    expect(stopOrder).toEqual(['worker', 'api', 'db']);
+    expect(f.sup.views().every((v) => v.status === 'stopped' && v.pid === null)).toBe(true);
+  });
+
+  it('starting one service starts its stopped dependencies first', async () => {
+    const db = await httpService();
+    const api = await httpService({ depends_on: ['db'] });
+    const f = await fleet({ db: db.spec, api: api.spec });
+    const result = await f.sup.startService('api', 'dev');
+    expect(result.success).toBe(true);
+    expect(f.sup.view('db').status).toBe('running');
+    expect(f.sup.view('db').health).toBe('healthy');
+  });
+});
+
+describe('supervisor: stopping', () => {
+  it('escalates to SIGKILL when a service ignores SIGTERM past its grace period', async () => {
+    const f = await fleet({ stubborn: { command: [node, fixture('ignore-term.mjs')], autostart: false, stop: { grace: '500ms' } } });
+    const { pid } = await f.sup.startService('stubborn', 'dev');
+    // Node needs a moment to install its SIGTERM handler; wait for its first line.
+    await waitFor('stubborn to print', () => readFileSync(join(f.dataDir, 'logs', 'stubborn.out.log'), 'utf8').includes('stubborn'));
+    const result = await f.sup.stopService('stubborn');
+    expect(result.message).toMatch(/did not exit within 0.5s of SIGTERM; killed/);
+    expect(alive(pid!)).toBe(false);
+    const view = f.sup.view('stubborn');
+    expect(view.status).toBe('stopped');
+    expect(view.exit_signal).toBe('SIGKILL');
+    await waitFor('the SIGTERM line in the log', () => readFileSync(join(f.dataDir, 'logs', 'stubborn.out.log'), 'utf8').includes('ignoring SIGTERM'));
+  });
+
+  it('leaves no grandchildren behind, in the group or escaped from it', async () => {
+    const pidsFile = join(tempDir(), 'pids.json');
+    const f = await fleet({
+      family: { command: [node, fixture('grandchildren.mjs')], env: { PIDS_FILE: pidsFile }, autostart: false, stop: { grace: '500ms' } },
+    });
+    await f.sup.startService('family', 'dev');
+    const pids = await waitFor('grandchildren pids', () => existsSync(pidsFile) && (JSON.parse(readFileSync(pidsFile, 'utf8')) as number[]));
+    expect(pids.every(alive)).toBe(true);
+    await f.sup.stopService('family');
+    for (const pid of pids) expect(alive(pid), `grandchild ${pid} still alive`).toBe(false);
+  });
+});
+
+describe('supervisor: restarts', () => {
+  it('restarts a service killed with SIGKILL and it becomes healthy again', async () => {
+    const svc = await httpService({ restart: { stable_after: '200ms' } });
+    const f = await fleet({ api: svc.spec });
+    const first = await f.sup.startService('api', 'dev');
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(first.pid!, 'SIGKILL');
+    const view = await waitFor('a new healthy process', () => {
+      const v = f.sup.view('api');
+      return v.pid !== null && v.pid !== first.pid && v.health === 'healthy' && v;
+    });
+    expect(view.restarts).toBe(1);
+    expect(view.exit_signal).toBe(null);
+    const exit = f.events.find((e) => e.topic === 'service.exit');
+    expect(exit?.payload).toMatchObject({ service: 'api', pid: first.pid, signal: 'SIGKILL' });
+    const res = await fetch(`http://127.0.0.1:${svc.port}/health`);
+    expect(((await res.json()) as { pid: number }).pid).toBe(view.pid);
+  });
+
+  it('backs off exponentially and ends errored with the reason on a crash loop', async () => {
+    const starts = join(tempDir(), 'starts.txt');
+    const f = await fleet({
+      crasher: {
+        command: [node, fixture('crash.mjs')],
+        env: { STARTS_FILE: starts, EXIT_AFTER_MS: '30', EXIT_CODE: '3' },
+        autostart: true,
+        restart: { backoff: '50ms', crash_loop_exits: 4, crash_loop_window: '20s' },
+      },
+    });
+    const view = await waitFor('errored', () => f.sup.view('crasher').status === 'errored' && f.sup.view('crasher'), 20_000);
+    expect(view.reason).toBe('crash loop: 4 exits within 20s (last: exited with code 3)');
+    expect(view.exit_code).toBe(3);
+    const times = readFileSync(starts, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]));
+    expect(times.length).toBe(4);
+    expect(statesOf(f.events, 'crasher')).toContain('backoff');
+    expect(f.events.some((e) => e.topic === 'service.errored')).toBe(true);
+    // Gaps grow: each wait is at least the doubled backoff.
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
+    // A manual start clears the crash loop and tries again.
+    await f.sup.startService('crasher', 'dev').catch(() => undefined);
+    await waitFor('a fifth start', () => readFileSync(starts, 'utf8').trim().split('\n').length >= 5);
+  });
+
+  it.each([
+    ['never', '1', 'exited with code 1; restart policy is never'],
+    ['on-failure', '0', 'exited with code 0; restart policy is on-failure'],
+  ])('policy %s after exit code %s stays stopped', async (policy, code, reason) => {
+    const f = await fleet({
+      once: { command: [node, fixture('crash.mjs')], env: { EXIT_AFTER_MS: '400', EXIT_CODE: code }, autostart: true, restart: { policy } },
+    });
+    const view = await waitFor('stopped by policy', () => f.sup.view('once').reason === reason && f.sup.view('once'));
+    expect(view.status).toBe('stopped');
+    expect(view.restarts).toBe(0);
+  });
+});
+
+describe('supervisor: health', () => {
+  it('goes healthy → unhealthy after N failures → healthy, with events and messages', async () => {
+    const flag = join(tempDir(), 'sick');
+    const svc = await httpService({ env: { UNHEALTHY_FILE: flag } });
+    const f = await fleet({ api: svc.spec });
+    await f.sup.startService('api', 'dev');
+    expect(f.sup.view('api').health).toBe('healthy');
+    expect(f.sup.view('api').health_message).toBe('HTTP 200, status "healthy"');
+    writeFileSync(flag, '');
+    const sick = await waitFor('unhealthy', () => f.sup.view('api').health === 'unhealthy' && f.sup.view('api'));
+    expect(sick.health_message).toBe('HTTP 503, status "unhealthy"');
+    expect(sick.status).toBe('running');
+    rmSync(flag);
+    await waitFor('healthy again', () => f.sup.view('api').health === 'healthy');
+    const topics = f.events.filter((e) => e.topic === 'service.healthy' || e.topic === 'service.unhealthy').map((e) => e.topic);
+    expect(topics).toEqual(['service.healthy', 'service.unhealthy', 'service.healthy']);
+    const stored = await f.store.events.list({ service: 'api' });
+    expect(stored).toEqual([]); // the fleet harness has no recorder; the hub test checks rows
+  });
+
+  it('probes over TCP and by command', async () => {
+    const port = await freePort();
+    const flag = join(tempDir(), 'ok');
+    const f = await fleet({
+      tcpsvc: { command: [node, fixture('http-service.mjs')], port, autostart: false, health: { tcp: `127.0.0.1:${port}`, interval: '100ms' } },
+      cmdsvc: { command: [node, fixture('ignore-term.mjs')], autostart: false, stop: { grace: '200ms' }, health: { command: `test -f ${flag} && echo present`, interval: '100ms', failures: 1 } },
+    });
+    await f.sup.startService('tcpsvc', 'dev');
+    expect(f.sup.view('tcpsvc').health_message).toBe(`connected to 127.0.0.1:${port}`);
+    const started = await f.sup.startService('cmdsvc', 'dev');
+    expect(started.message).toMatch(/not healthy yet/);
+    expect(f.sup.view('cmdsvc').health).toBe('unhealthy');
+    writeFileSync(flag, '');
+    await waitFor('command probe passes', () => f.sup.view('cmdsvc').health === 'healthy');
+    expect(f.sup.view('cmdsvc').health_message).toBe('exit 0: present');
+  });
+});
+
+describe('supervisor: output capture', () => {
+  it('copies every stdout and stderr line to the service logs, the partial last line on exit', async () => {
+    const f = await fleet({ chatty: { command: [node, fixture('chatty.mjs')], env: { LINES: '5000' }, autostart: false, stop: { grace: '1s' } } });
+    await f.sup.startService('chatty', 'dev');
+    const outLog = join(f.dataDir, 'logs', 'chatty.out.log');
+    await waitFor('5000 lines', () => readFileSync(outLog, 'utf8').includes('line 5000 of 5000\n'));
+    expect(readFileSync(outLog, 'utf8')).not.toContain('partial-without-newline');
+    await f.sup.stopService('chatty');
+    const lines = readFileSync(outLog, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(5001);
+    expect(new Set(lines).size).toBe(5001);
+    expect(lines.at(-1)).toBe('partial-without-newline');
+    const errLines = readFileSync(join(f.dataDir, 'logs', 'chatty.err.log'), 'utf8').trim().split('\n');
+    expect(errLines.length).toBe(500);
+    // The spool is emptied once a stopped service's output is all copied.
+    expect(readFileSync(join(f.dataDir, 'spool', 'chatty.stdout')).length).toBe(0);
+  });
+
+  it('rotates the log files by size, keeping the configured number', async () => {
+    const f = await fleet({
+      chatty: { command: [node, fixture('chatty.mjs')], env: { LINES: '3000' }, autostart: false, logs: { max_size: '8KB', keep: 2 }, stop: { grace: '1s' } },
+    });
+    await f.sup.startService('chatty', 'dev');
+    const outLog = join(f.dataDir, 'logs', 'chatty.out.log');
+    await waitFor('the last line', () => readFileSync(outLog, 'utf8').includes('line 3000 of 3000'));
+    expect(existsSync(`${outLog}.1`)).toBe(true);
+    expect(existsSync(`${outLog}.2`)).toBe(true);
+    expect(existsSync(`${outLog}.3`)).toBe(false);
+    for (const file of [outLog, `${outLog}.1`, `${outLog}.2`]) expect(readFileSync(file).length).toBeLessThanOrEqual(8 * 1024 + 1024 * 1024);
+    // Consecutive files join without a gap: the first line of .log follows the last of .log.1.
+    const last1 = Number(/line (\d+)/.exec(readFileSync(`${outLog}.1`, 'utf8').trim().split('\n').at(-1)!)![1]);
+    const first0 = Number(/line (\d+)/.exec(readFileSync(outLog, 'utf8').split('\n')[0]!)![1]);
+    expect(first0).toBe(last1 + 1);
+  });
+});
+
+describe('supervisor: bad input', () => {
+  it('names an unknown service', async () => {
+    const f = await fleet({});
+    await expect(f.sup.startService('ghost', 'dev')).rejects.toMatchObject({ code: 'service/not_found' });
+  });
+
+  it('refuses a missing working directory, an unknown command and a taken port, leaving the state clean', async () => {
+    const port = await freePort();
+    const f = await fleet({
+      nodir: { command: 'node x.js', cwd: '/nonexistent/dir', autostart: false },
+      nocmd: { command: 'definitely-not-a-command --flag', autostart: false },
+      taken: { command: [node, fixture('http-service.mjs')], port, autostart: false },
+    });
+    await expect(f.sup.startService('nodir', 'dev')).rejects.toMatchObject({ code: 'service/cwd_missing', message: expect.stringContaining('/nonexistent/dir') });
+    await expect(f.sup.startService('nocmd', 'dev')).rejects.toMatchObject({ code: 'service/command_not_found', message: expect.stringContaining('definitely-not-a-command') });
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      await expect(f.sup.startService('taken', 'dev')).rejects.toMatchObject({ code: 'service/port_in_use', message: expect.stringContaining(`port ${port}`) });
+    } finally {
+      blocker.close();
+    }
+    for (const name of ['nodir', 'nocmd', 'taken']) {
+      expect(f.sup.view(name)).toMatchObject({ status: 'stopped', pid: null });
+    }
+  });
+
+  it('reports a service that dies at once with its stderr', async () => {
+    const f = await fleet({ dies: { command: [node, fixture('crash.mjs')], env: { EXIT_AFTER_MS: '0' }, autostart: false, restart: { policy: 'never' } } });
+    await expect(f.sup.startService('dies', 'dev')).rejects.toMatchObject({
+      code: 'service/spawn_failed',
+      message: expect.stringMatching(/dies exited right after starting \(exited with code 1; restart policy is never\); stderr: about to fail/),
+    });
+  });
+});
+
+describe('supervisor: sampling', () => {
+  it('samples CPU and memory of the whole process family', async () => {
+    const svc = await httpService();
+    const f = await fleet({ api: svc.spec }, { sampleInterval: '100ms' });
+    await f.sup.startService('api', 'dev');
+    const v = await waitFor('a sample', () => f.sup.view('api').memory_mb !== null && f.sup.view('api'));
+    expect(v.memory_mb!).toBeGreaterThan(5);
+    expect(v.cpu_percent!).toBeGreaterThanOrEqual(0);
+    expect(v.uptime).toMatch(/^\d+s$/);
+  });
+});
