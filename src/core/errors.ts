@@ -22,6 +22,8 @@ export const errorStatus = {
   'service/stop_failed': 409,
   'config/invalid': 400,
   'hub/already_running': 409,
+  'hub/port_in_use': 409,
+  'hub/starting': 503,
   'hub/unreachable': 503,
   'store/unavailable': 503,
   'internal': 500,

@@ -1,39 +1,50 @@
 /** The public shape of a service's status (seed 000 ServiceStatus plus what the supervisor adds). */
 import type { ServiceSpec } from '../core/config/index.js';
-import type { HealthStatus, RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
+import { Type, type Static, type TSchema } from 'typebox';
+import type { ServiceRecord } from '../core/types.js';
 import { formatUptime } from '../core/units.js';
 
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Time = Nullable(Type.String({ format: 'date-time' }));
+
+/** One service as the API and the CLI show it; the schema documents and serializes it. */
+export const ServiceViewSchema = Type.Object({
+  service_name: Type.String(),
+  display_name: Type.String(),
+  description: Type.String(),
+  status: Type.Union([Type.Literal('stopped'), Type.Literal('starting'), Type.Literal('running'), Type.Literal('stopping'), Type.Literal('backoff'), Type.Literal('errored')], {
+    description: 'stopped | starting (spawned, not yet healthy) | running | stopping | backoff (restart scheduled) | errored (gave up)',
+  }),
+  health: Type.Union([Type.Literal('unknown'), Type.Literal('healthy'), Type.Literal('unhealthy'), Type.Literal('none')], {
+    description: 'none: no health check configured',
+  }),
+  health_message: Nullable(Type.String()),
+  last_checked: Time,
+  pid: Nullable(Type.Integer()),
+  port: Nullable(Type.Integer()),
+  configured_port: Nullable(Type.Integer()),
+  mode: Type.Union([Type.Literal('dev'), Type.Literal('prod')]),
+  started_at: Time,
+  uptime: Nullable(Type.String({ description: 'e.g. "2h 30m"' })),
+  uptime_seconds: Nullable(Type.Integer()),
+  cpu_percent: Nullable(Type.Number({ description: 'CPU of the whole process family, percent of one core' })),
+  memory_mb: Nullable(Type.Number({ description: 'resident memory of the whole process family' })),
+  restarts: Type.Integer({ description: 'automatic restarts since the hub first started it' }),
+  reason: Nullable(Type.String({ description: 'why it is in this state (exit, crash loop, failed start)' })),
+  exit_code: Nullable(Type.Integer()),
+  exit_signal: Nullable(Type.String()),
+  desired: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+  autostart: Type.Boolean(),
+  depends_on: Type.Array(Type.String()),
+  health_check: Nullable(Type.String()),
+  type: Type.Union([Type.Literal('http'), Type.Literal('tcp'), Type.Literal('command'), Type.Literal('process')]),
+  visible: Type.Boolean(),
+  admin_only: Type.Boolean(),
+  display_order: Type.Integer(),
+});
+
 /** One service as the API and the CLI show it. */
-export interface ServiceView {
-  service_name: string;
-  display_name: string;
-  description: string;
-  status: ServiceStatus;
-  health: HealthStatus;
-  health_message: string | null;
-  last_checked: string | null;
-  pid: number | null;
-  port: number | null;
-  configured_port: number | null;
-  mode: RunMode;
-  started_at: string | null;
-  uptime: string | null;
-  uptime_seconds: number | null;
-  cpu_percent: number | null;
-  memory_mb: number | null;
-  restarts: number;
-  reason: string | null;
-  exit_code: number | null;
-  exit_signal: string | null;
-  desired: 'running' | 'stopped';
-  autostart: boolean;
-  depends_on: string[];
-  health_check: string | null;
-  type: 'http' | 'tcp' | 'command' | 'process';
-  visible: boolean;
-  admin_only: boolean;
-  display_order: number;
-}
+export type ServiceView = Static<typeof ServiceViewSchema>;
 
 /** Combines the configured spec and the live record into the view. */
 export function toServiceView(spec: ServiceSpec, rec: ServiceRecord, now = Date.now()): ServiceView {

@@ -52,3 +52,35 @@ function readCpuTimes(): { total: number; idle: number } {
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
+
+/** Keeps a fresh reading of the host, taken every `intervalMs`. */
+export class HostSampler {
+  private readonly cpu = new CpuMeter();
+  private latestUsage: HostUsage;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly diskPath: string,
+    private readonly intervalMs: number,
+  ) {
+    this.latestUsage = this.read();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => (this.latestUsage = this.read()), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The most recent reading. */
+  latest(): HostUsage {
+    return this.latestUsage;
+  }
+
+  private read(): HostUsage {
+    return { cpu_percent: this.cpu.sample(), memory_percent: memoryPercent(), disk_percent: diskUsage(this.diskPath).usage_percent };
+  }
+}

@@ -78,6 +78,12 @@ export function listProcesses(): ProcStat[] {
   return out;
 }
 
+/** True when `pid` is a live (non-zombie) process. */
+export function isRunning(pid: number): boolean {
+  const s = readProcStat(pid);
+  return s !== undefined && s.state !== 'Z' && s.state !== 'X';
+}
+
 /** True when `pid` is a live (non-zombie) process that started at `startTicks`: never a reused PID. */
 export function isSameProcess(pid: number, startTicks: number): boolean {
   const s = readProcStat(pid);

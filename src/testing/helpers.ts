@@ -1,5 +1,6 @@
 /** Helpers shared by tests: temp dirs, free ports, polling, fixture paths. Not part of the build. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { isRunning } from '../system/proc.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,13 +56,7 @@ export function writeConfig(dir: string, config: unknown): string {
 }
 
 /** True when a process with this pid exists and is not a zombie. */
-export function alive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-}
+export const alive = isRunning;
 
 /** Sends SIGKILL, ignoring a process that is already gone. */
 export function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {

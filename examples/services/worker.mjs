@@ -1,0 +1,16 @@
+// Example service "worker": no port; processes a job every few seconds and logs what it did.
+const everyMs = Number(process.env.WORK_INTERVAL_MS ?? 5000);
+let processed = 0;
+
+const timer = setInterval(() => {
+  processed += 1;
+  const ms = Math.round(20 + Math.random() * 200);
+  console.log(JSON.stringify({ timestamp: new Date().toISOString(), level: 'info', message: 'job processed', context: { job: processed, ms } }));
+  if (processed % 10 === 0) console.error(JSON.stringify({ timestamp: new Date().toISOString(), level: 'warning', message: 'queue is backing up', context: { depth: processed } }));
+}, everyMs);
+
+process.on('SIGTERM', () => {
+  clearInterval(timer);
+  console.log(JSON.stringify({ timestamp: new Date().toISOString(), level: 'info', message: 'worker stopping', context: { processed } }));
+  process.exit(0);
+});

@@ -1,0 +1,68 @@
+/** `wheelhouse hub`: runs the hub in the foreground until SIGTERM or SIGINT. */
+import type { Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { adminTokenPath } from '../../auth/tokens.js';
+import { startHub } from '../../hub/index.js';
+import { loadFullConfig, serviceEnvironment, type GlobalFlags } from '../context.js';
+import { paint, print } from '../output.js';
+import { version } from '../version.js';
+
+/** Registers `hub`. */
+export function registerHubCommand(program: Command, run: (fn: () => Promise<number | void>) => Promise<void>): void {
+  program
+    .command('hub')
+    .description('run the hub in the foreground (Ctrl-C stops it and its services)')
+    .action((_opts, cmd: Command) => run(() => runHub(cmd.optsWithGlobals<GlobalFlags>())));
+}
+
+async function runHub(flags: GlobalFlags): Promise<number> {
+  const config = loadFullConfig(flags);
+  const logger = makeLogger(config.system.logLevel);
+  const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version });
+  const { dataDir } = config.hub;
+  if (!flags.json) {
+    print(paint('bold', `Wheelhouse ${version}`) + ` hub listening on ${paint('cyan', hub.url)}`);
+    print(`  config:   ${config.file ?? '(none: no services)'} — ${config.services.length} service(s)`);
+    print(`  data:     ${dataDir}`);
+    print(`  API docs: ${hub.url}/docs`);
+    print(`  token:    ${adminTokenPath(dataDir)} (the CLI reads it; elsewhere set WHEELHOUSE_TOKEN)`);
+    print(`  try:      npx wheelhouse status   ·   npx wheelhouse restart <name>   ·   Ctrl-C to stop`);
+  } else {
+    print(JSON.stringify({ event: 'listening', url: hub.url, pid: process.pid, data_dir: dataDir }));
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        // A second Ctrl-C: leave at once; the services keep running and the next hub re-adopts them.
+        logger.warn('second signal: exiting without waiting for services');
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping services and the hub');
+      hub.stop({ stopServices: true }).then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error while stopping');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    // A crash must not take the services down with it: log and exit, leave them to the next hub.
+    process.on('uncaughtException', (err) => {
+      logger.fatal({ err }, 'hub crashed; services keep running and the next hub re-adopts them');
+      process.exit(1);
+    });
+  });
+}
+
+function makeLogger(level: string): Logger {
+  if (process.stdout.isTTY) {
+    return pino({ level }, pretty({ colorize: process.env.NO_COLOR === undefined, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
+  }
+  return pino({ level, base: { pid: process.pid } });
+}

@@ -1,0 +1,71 @@
+/**
+ * The HTTP API: one Fastify app with one plugin per area. Every route declares its schemas
+ * (which validate input, shape output and generate the OpenAPI document at /docs) and
+ * its permission.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { TokenVerifier } from '../auth/tokens.js';
+import { AppError } from '../core/errors.js';
+import type { Store } from '../store/index.js';
+import type { Supervisor } from '../supervisor/index.js';
+import type { HostSampler } from '../system/host.js';
+import { installErrorHandling } from './errors.js';
+import { permissions } from './permissions.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes, type HubLifecycle } from './routes/health.js';
+import { serviceRoutes } from './routes/services.js';
+import { ErrorSchema } from './schemas.js';
+
+/** What the API is built from. */
+export interface HttpDeps {
+  store: Store;
+  supervisor: Supervisor;
+  host: HostSampler;
+  lifecycle: HubLifecycle;
+  logger: Logger;
+  dataDir: string;
+  bodyLimit: number;
+  version: string;
+}
+
+/** Builds the app (not listening yet). */
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Per-request lines would drown the hub's log under dashboard polling; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimit,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Requests and keep-alive sockets are not allowed to hold the hub's shutdown hostage.
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app, deps.bodyLimit);
+  app.addSchema(ErrorSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Wheelhouse API', version: deps.version, description: 'Supervise services, read their state, act on them. Send `Authorization: Bearer <token>` (the admin token is in <data-dir>/admin.token).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(permissions, { verifier: new TokenVerifier(deps.store) });
+  app.addHook('onRequest', async (request) => {
+    if (!deps.lifecycle.ready() && request.url.startsWith('/api/')) {
+      throw new AppError('hub/starting', 'the hub is starting: services are being re-adopted; retry in a moment');
+    }
+  });
+
+  await app.register(healthRoutes, { store: deps.store, supervisor: deps.supervisor, dataDir: deps.dataDir, lifecycle: deps.lifecycle });
+  await app.register(serviceRoutes, { supervisor: deps.supervisor });
+  await app.register(dashboardRoutes, { supervisor: deps.supervisor, host: deps.host });
+  await app.register(eventRoutes, { store: deps.store });
+  return app;
+}
