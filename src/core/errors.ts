@@ -8,6 +8,7 @@ export const errorStatus = {
   'request/malformed_json': 400,
   'request/unsupported_media_type': 415,
   'request/too_large': 413,
+  'request/uri_too_long': 414,
   'route/not_found': 404,
   'auth/missing_token': 401,
   'auth/invalid_token': 401,

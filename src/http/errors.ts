@@ -1,6 +1,16 @@
 /** The one place errors become HTTP answers: catalogue codes, validation, body limits, not found. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, toErrorBody } from '../core/errors.js';
+
+/** Answers errors Fastify raises before routing (bad URL encoding, over-long path parameters). */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const appError =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError('request/uri_too_long', 'a path parameter is too long (at most 100 characters)')
+      : new AppError('request/invalid', `malformed URL: ${err.message}`);
+  const { status, body } = toErrorBody(appError);
+  void reply.status(status).send(body);
+}
 
 /** Installs the error and not-found handlers. */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {

@@ -13,7 +13,7 @@ import { AppError } from '../core/errors.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { HostSampler } from '../system/host.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -43,6 +43,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     // Requests and keep-alive sockets are not allowed to hold the hub's shutdown hostage.
     forceCloseConnections: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app, deps.bodyLimit);

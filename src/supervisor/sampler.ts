@@ -46,7 +46,7 @@ export class Sampler {
       const prev = this.previous.get(unit);
       this.previous.set(unit, { pid, ticks, atMs: now });
       if (!prev || prev.pid !== pid || now <= prev.atMs) continue;
-      const cpu = ((ticks - prev.ticks) / clockTicks / ((now - prev.atMs) / 1000)) * 100;
+      const cpu = ((ticks - prev.ticks) / clockTicks() / ((now - prev.atMs) / 1000)) * 100;
       unit.sampled(round1(Math.max(0, cpu)), round1(rss / 1024 / 1024));
     }
   }

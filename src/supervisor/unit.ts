@@ -122,7 +122,8 @@ export class ServiceUnit {
       return 'gone';
     }
     this.attach(handle, this.record.started_at ? Date.parse(this.record.started_at) : Date.now());
-    await this.setStatus(this.spec.health ? 'starting' : 'running', 'adopted from the previous hub');
+    // It has been running all along: only its health is unknown until the first probe.
+    await this.setStatus('running', 'adopted from the previous hub');
     this.deps.bus.publish('service.adopted', { service: this.spec.name, pid, at: new Date().toISOString() });
     return 'adopted';
   }

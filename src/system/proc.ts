@@ -31,9 +31,17 @@ function getconf(name: string, fallback: number): number {
   }
 }
 
-/** Clock ticks per second (USER_HZ). */
-export const clockTicks = getconf('CLK_TCK', 100);
-const pageSize = getconf('PAGESIZE', 4096);
+let ticks: number | undefined;
+let page: number | undefined;
+
+/** Clock ticks per second (USER_HZ), asked of getconf once. */
+export function clockTicks(): number {
+  return (ticks ??= getconf('CLK_TCK', 100));
+}
+
+function pageSize(): number {
+  return (page ??= getconf('PAGESIZE', 4096));
+}
 
 /** Parses /proc/<pid>/stat; undefined when the process does not exist (or vanished mid-read). */
 export function readProcStat(pid: number): ProcStat | undefined {
@@ -62,7 +70,7 @@ export function parseStat(text: string): ProcStat | undefined {
     session: Number(f[3]),
     cpuTicks: Number(f[11]) + Number(f[12]),
     startTicks: Number(f[19]),
-    rssBytes: Number(f[21]) * pageSize,
+    rssBytes: Number(f[21]) * pageSize(),
   };
 }
 
@@ -127,7 +135,7 @@ export function bootTimeMs(): number {
 
 /** Wall-clock start of a process from its start ticks. */
 export function processStartMs(startTicks: number): number {
-  return bootTimeMs() + (startTicks / clockTicks) * 1000;
+  return bootTimeMs() + (startTicks / clockTicks()) * 1000;
 }
 
 /** Socket inodes listening on TCP `port` (IPv4 and IPv6). */

@@ -1,6 +1,7 @@
 /** `wheelhouse config validate` and `config schema`. */
 import type { Command } from 'commander';
-import { ConfigError, ConfigSchema } from '../../core/config/index.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../core/config/index.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
 
@@ -30,14 +31,5 @@ export function registerConfigCommands(program: Command, run: (fn: () => Promise
   config
     .command('schema')
     .description('print the JSON Schema of wheelhouse.yaml (also in schema/wheelhouse.schema.json)')
-    .action(() => run(async () => printJson(publishedSchema())));
-}
-
-/** The schema as published, with its identity for editors. */
-export function publishedSchema(): Record<string, unknown> {
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://wheelhouse.dev/schema/wheelhouse.schema.json',
-    ...JSON.parse(JSON.stringify(ConfigSchema)),
-  };
+    .action(() => run(async () => printJson(JSON.parse(readFileSync(new URL('../../../schema/wheelhouse.schema.json', import.meta.url), 'utf8')))));
 }

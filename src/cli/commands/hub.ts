@@ -1,9 +1,7 @@
 /** `wheelhouse hub`: runs the hub in the foreground until SIGTERM or SIGINT. */
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { Logger } from 'pino';
 import { adminTokenPath } from '../../auth/tokens.js';
-import { startHub } from '../../hub/index.js';
 import { loadFullConfig, serviceEnvironment, type GlobalFlags } from '../context.js';
 import { paint, print } from '../output.js';
 import { version } from '../version.js';
@@ -18,7 +16,9 @@ export function registerHubCommand(program: Command, run: (fn: () => Promise<num
 
 async function runHub(flags: GlobalFlags): Promise<number> {
   const config = loadFullConfig(flags);
-  const logger = makeLogger(config.system.logLevel);
+  // Loaded here, not at the top: the hub's dependencies would slow down every other command.
+  const { startHub } = await import('../../hub/index.js');
+  const logger = await makeLogger(config.system.logLevel);
   const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version });
   const { dataDir } = config.hub;
   if (!flags.json) {
@@ -60,8 +60,10 @@ async function runHub(flags: GlobalFlags): Promise<number> {
   });
 }
 
-function makeLogger(level: string): Logger {
+async function makeLogger(level: string): Promise<Logger> {
+  const { pino } = await import('pino');
   if (process.stdout.isTTY) {
+    const { default: pretty } = await import('pino-pretty');
     return pino({ level }, pretty({ colorize: process.env.NO_COLOR === undefined, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
   }
   return pino({ level, base: { pid: process.pid } });

@@ -1,4 +1,3 @@
 /** Configuration: the schema, the loader and the loaded model. */
 export { loadConfig, defaultDataDir, ConfigError, type LoadOptions } from './load.js';
-export { ConfigSchema } from './schema.js';
 export type * from './model.js';

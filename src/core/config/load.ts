@@ -59,7 +59,7 @@ function parseAndCheck(file: string, env: Record<string, string | undefined>): R
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = lines.linePos(e.pos[0]);
         return `${file}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`;
       }),
     );
@@ -113,7 +113,8 @@ function crossFieldIssues(raw: RawConfig): ConfigIssue[] {
       else ports.set(svc.port, name);
     }
   }
-  const cycle = findCycle(Object.entries(services).map(([name, s]) => ({ name, dependsOn: s.depends_on ?? [] })));
+  // Self-dependencies are reported above; the cycle search looks for longer loops.
+  const cycle = findCycle(Object.entries(services).map(([name, s]) => ({ name, dependsOn: (s.depends_on ?? []).filter((d) => d !== name) })));
   if (cycle) issues.push({ path: ['services', cycle[0]!, 'depends_on'], message: `dependency cycle: ${cycle.join(' -> ')}` });
   if (raw.store?.kind === 'postgres' && !raw.store.url) issues.push({ path: ['store'], message: 'kind postgres needs a url' });
   return issues;

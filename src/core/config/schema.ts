@@ -137,6 +137,15 @@ export const ConfigSchema = Type.Object(
   { additionalProperties: false, title: 'Wheelhouse configuration' },
 );
 
+/** The schema as published in schema/wheelhouse.schema.json, with its identity for editors. */
+export function publishedSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://wheelhouse.dev/schema/wheelhouse.schema.json',
+    ...(JSON.parse(JSON.stringify(ConfigSchema)) as object),
+  };
+}
+
 /** The file as written (before defaults). */
 export type RawConfig = Static<typeof ConfigSchema>;
 /** One service as written. */

@@ -2,8 +2,8 @@
  * Schema validation of the parsed file, with Ajv's raw errors turned into one readable
  * message per problem ("unknown property \"prot\" (did you mean \"port\"?)").
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import { ConfigSchema } from './schema.js';
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** One problem found in the file, located by JSON path. */
 export interface ConfigIssue {
@@ -13,12 +13,20 @@ export interface ConfigIssue {
   message: string;
 }
 
-// verbose: errors carry their schema, which the messages below read (allowed values, descriptions).
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validateSchema = ajv.compile(ConfigSchema);
+/**
+ * The published schema file (generated from schema.ts by `npm run schema`, checked by a
+ * test). Reading the JSON instead of building it with TypeBox keeps every CLI command fast.
+ */
+const schemaFile = new URL('../../../schema/wheelhouse.schema.json', import.meta.url);
+let validateSchema: ValidateFunction | undefined;
 
 /** Validates `value` against the config schema; returns every problem (empty when valid). */
 export function schemaIssues(value: unknown): ConfigIssue[] {
+  if (!validateSchema) {
+    // verbose: errors carry their schema, which the messages below read (allowed values, descriptions).
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    validateSchema = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+  }
   if (validateSchema(value)) return [];
   return explain(validateSchema.errors ?? []);
 }
