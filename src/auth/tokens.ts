@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
 import type { Store, TokenRecord } from '../store/index.js';
 
-/** What a token may do; each scope includes the ones before it. */
-export const scopes = ['read', 'operate', 'admin'] as const;
+/** What a token may do: read < operate < admin; ingest (send logs and metrics) stands apart; admin covers all. */
+export const scopes = ['read', 'operate', 'admin', 'ingest'] as const;
 /** A token scope. */
 export type Scope = (typeof scopes)[number];
 
@@ -88,8 +88,14 @@ export class TokenVerifier {
   }
 }
 
-/** True when a principal with `granted` scopes may act at `needed` level. */
+const implied: Record<Scope, readonly Scope[]> = {
+  read: ['read', 'operate', 'admin'],
+  operate: ['operate', 'admin'],
+  admin: ['admin'],
+  ingest: ['ingest', 'admin'],
+};
+
+/** True when a principal with `granted` scopes may do what needs `needed`. */
 export function allows(granted: readonly Scope[], needed: Scope): boolean {
-  const rank = (s: Scope): number => scopes.indexOf(s);
-  return granted.some((g) => rank(g) >= rank(needed));
+  return granted.some((g) => implied[needed].includes(g));
 }

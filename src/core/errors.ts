@@ -22,6 +22,8 @@ export const errorStatus = {
   'service/dependency_failed': 424,
   'service/stop_failed': 409,
   'config/invalid': 400,
+  'logs/queue_full': 429,
+  'logs/invalid_entry': 400,
   'hub/already_running': 409,
   'hub/port_in_use': 409,
   'hub/starting': 503,

@@ -35,9 +35,6 @@ export interface ServiceRecord {
   last_checked: string | null;
   cpu_percent: number | null;
   memory_mb: number | null;
-  /** Bytes of the stdout/stderr spool files already copied into the service's logs. */
-  stdout_offset: number;
-  stderr_offset: number;
   updated_at: string;
 }
 

@@ -5,11 +5,13 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenVerifier } from '../auth/tokens.js';
 import { AppError } from '../core/errors.js';
+import type { LogService } from '../logs/index.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { HostSampler } from '../system/host.js';
@@ -17,6 +19,7 @@ import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
+import { logRoutes } from './routes/logs.js';
 import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
 import { ErrorSchema } from './schemas.js';
@@ -25,11 +28,13 @@ import { ErrorSchema } from './schemas.js';
 export interface HttpDeps {
   store: Store;
   supervisor: Supervisor;
+  logs: LogService;
   host: HostSampler;
   lifecycle: HubLifecycle;
   logger: Logger;
   dataDir: string;
   bodyLimit: number;
+  ingestBodyLimit: number;
   version: string;
 }
 
@@ -57,6 +62,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(permissions, { verifier: new TokenVerifier(deps.store) });
   app.addHook('onRequest', async (request) => {
     if (!deps.lifecycle.ready() && request.url.startsWith('/api/')) {
@@ -68,5 +74,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(serviceRoutes, { supervisor: deps.supervisor });
   await app.register(dashboardRoutes, { supervisor: deps.supervisor, host: deps.host });
   await app.register(eventRoutes, { store: deps.store });
+  await app.register(logRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   return app;
 }

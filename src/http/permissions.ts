@@ -52,7 +52,10 @@ export const permissions = fp(async (app: FastifyInstance, opts: { verifier: Tok
 });
 
 async function authenticate(request: FastifyRequest, verifier: TokenVerifier): Promise<Principal> {
-  const header = request.headers.authorization;
+  let header = request.headers.authorization;
+  // Browsers cannot set headers on a WebSocket: they may pass the token as access_token.
+  const queryToken = (request.query as { access_token?: unknown } | undefined)?.access_token;
+  if (!header && request.headers.upgrade?.toLowerCase() === 'websocket' && typeof queryToken === 'string') header = `Bearer ${queryToken}`;
   if (!header) throw new AppError('auth/missing_token', 'authentication required: send "Authorization: Bearer <token>"');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw new AppError('auth/invalid_token', 'the Authorization header must be "Bearer <token>"');

@@ -12,6 +12,8 @@ import { AppError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { buildHttpServer } from '../http/index.js';
+import { defaultLimits } from '../logs/entry.js';
+import { createLogService, type LogService } from '../logs/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSupervisor, type Supervisor } from '../supervisor/index.js';
 import { HostSampler } from '../system/host.js';
@@ -33,6 +35,7 @@ export interface RunningHub {
   readonly url: string;
   readonly port: number;
   readonly supervisor: Supervisor;
+  readonly logs: LogService;
   /**
    * Stops the hub. With `stopServices` (SIGTERM, `wheelhouse down`) its services are stopped
    * first in reverse dependency order; without, they keep running for the next hub.
@@ -51,6 +54,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let supervisor!: Supervisor;
   let http!: FastifyInstance;
   let recorder!: { stop(): Promise<void> };
+  let logs!: LogService;
   let stopServicesOnExit = true;
   let ready = false;
   let started = false;
@@ -66,6 +70,23 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           await ensureAdminToken(store, dataDir);
         },
         stop: async () => store?.close(),
+      },
+      {
+        name: 'logs',
+        start: async () => {
+          logs = createLogService(
+            store.logs,
+            {
+              limits: { ...defaultLimits, maxMessageBytes: config.logs.maxMessageBytes, maxAgeMs: config.logs.retentionMs },
+              retention: { maxAgeMs: config.logs.retentionMs, maxBytes: config.logs.maxBytes },
+              maxQueued: config.logs.maxQueued,
+              hostname: config.system.hostname,
+            },
+            logger.child({ component: 'logs' }),
+          );
+          logs.start();
+        },
+        stop: async () => logs?.stop(),
       },
       {
         name: 'recorder',
@@ -86,14 +107,17 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             dataDir,
             sampleIntervalMs: config.hub.sampleIntervalMs,
             baseEnv: opts.serviceEnv,
+            output: logs.capture,
           });
           http = await buildHttpServer({
             store,
             supervisor,
+            logs,
             host,
             logger,
             dataDir,
             bodyLimit: config.hub.bodyLimit,
+            ingestBodyLimit: config.logs.ingestBodyLimit,
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });
@@ -127,6 +151,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     supervisor,
+    logs,
     stop: (o) => {
       stopServicesOnExit = o.stopServices;
       stopping ??= lifecycle.stop();

@@ -9,6 +9,7 @@
  */
 import type { ServiceRecord, StoredEvent } from '../core/types.js';
 import type { StoreSettings } from '../core/config/index.js';
+import type { LogSource, NewLogEntry } from '../logs/entry.js';
 
 /** Persisted service state (one row per service name). */
 export interface ServiceStateRepo {
@@ -58,6 +59,80 @@ export interface TokenRepo {
   revoke(id: string, at: string): Promise<void>;
 }
 
+/** Which log entries a query wants; every field narrows the result. */
+export interface LogFilter {
+  service?: string;
+  /** Exact level code (1 DEBUG … 5 CRITICAL). */
+  level?: number;
+  /** At least this level code. */
+  minLevel?: number;
+  /** Entry timestamps in ms, inclusive. */
+  since?: number;
+  until?: number;
+  traceId?: string;
+  userId?: string;
+  /** Words that must all occur in the message or context (full-text). */
+  q?: string;
+  /** Only entries with ids below (keyset pagination, newest first). */
+  beforeId?: number;
+}
+
+/** One stored log entry. */
+export interface LogRow {
+  id: number;
+  ts: number;
+  service: string;
+  level: number;
+  message: string;
+  context: string | null;
+  trace_id: string | null;
+  user_id: string | null;
+  hostname: string | null;
+  process_id: number | null;
+  source: LogSource;
+}
+
+/** A position of a log source (a spool or a tailed file), committed with the entries read up to it. */
+export interface SourceCursor {
+  key: string;
+  value: string;
+}
+
+/** Entry counts per service and level in a time window. */
+export interface LevelCount {
+  service: string;
+  level: number;
+  count: number;
+}
+
+/** Retention limits. */
+export interface LogRetention {
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+/**
+ * The log store. `append` commits entries (and the source cursors given with them) in one
+ * transaction and resolves after the commit. Full-text search may trail appends by a
+ * moment (`searchableUpTo`); every other filter sees an entry as soon as it is committed.
+ * Results are newest first (by id: the order entries were committed in).
+ */
+export interface LogRepo {
+  append(entries: readonly NewLogEntry[], cursors?: readonly SourceCursor[]): Promise<{ firstId: number; lastId: number }>;
+  query(filter: LogFilter, limit: number, offset: number): Promise<LogRow[]>;
+  /** Number of matches, counted up to `cap` (exact when below it). */
+  count(filter: LogFilter, cap: number): Promise<{ total: number; capped: boolean }>;
+  /** Every match, newest first, in pages of `pageSize`. */
+  scan(filter: LogFilter, pageSize: number): AsyncIterable<LogRow[]>;
+  levelCounts(since: number, until: number, service?: string): Promise<LevelCount[]>;
+  cursor(key: string): Promise<string | undefined>;
+  /** Deletes one small batch of entries beyond the limits; `more` when another batch is due. */
+  retain(limits: LogRetention, now: number): Promise<{ deleted: number; more: boolean }>;
+  /** The highest id that full-text search can find. */
+  searchableUpTo(): Promise<number>;
+  stats(): Promise<{ rows: number; bytes: number; lastId: number }>;
+}
+
 /** The whole store. */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
@@ -72,6 +147,7 @@ export interface Store {
   services: ServiceStateRepo;
   events: EventRepo;
   tokens: TokenRepo;
+  logs: LogRepo;
 }
 
 /** Opens (and migrates) the store the settings name. SQLite lives in `<dataDir>/wheelhouse.db`. */
@@ -108,8 +184,6 @@ export function newServiceRecord(name: string, at: string): ServiceRecord {
     last_checked: null,
     cpu_percent: null,
     memory_mb: null,
-    stdout_offset: 0,
-    stderr_offset: 0,
     updated_at: at,
   };
 }

@@ -12,12 +12,14 @@ import type { EventBus } from '../core/events.js';
 import { dependencyOrder, transitiveDependencies } from '../core/graph.js';
 import type { RunMode } from '../core/types.js';
 import { newServiceRecord, type Store } from '../store/index.js';
+import type { OutputSink } from './capture/spool.js';
 import { adoptProcess, terminate } from './process.js';
 import { Sampler } from './sampler.js';
 import { ServiceUnit } from './unit.js';
 import { toServiceView, type ServiceView } from './view.js';
 
 export type { ServiceView } from './view.js';
+export type { OutputSink, OutputStream } from './capture/spool.js';
 
 /** Outcome of an action on one service, in the seed API's shape. */
 export interface ActionResult {
@@ -38,6 +40,8 @@ export interface SupervisorDeps {
   sampleIntervalMs: number;
   /** Environment every service inherits. */
   baseEnv: Record<string, string>;
+  /** Where the services' stdout and stderr go. */
+  output: OutputSink;
 }
 
 /** The supervisor's interface. Names that are not configured throw `service/not_found`. */
@@ -80,7 +84,7 @@ class FleetSupervisor implements Supervisor {
 
   async start(): Promise<void> {
     const { store, dataDir, logger } = this.deps;
-    for (const dir of ['spool', 'logs']) mkdirSync(join(dataDir, dir), { recursive: true, mode: 0o700 });
+    mkdirSync(join(dataDir, 'spool'), { recursive: true, mode: 0o700 });
     await this.retireUnconfigured();
     const now = new Date().toISOString();
     const toStart: { unit: ServiceUnit; mode: RunMode }[] = [];
@@ -93,11 +97,10 @@ class FleetSupervisor implements Supervisor {
           bus: this.deps.bus,
           logger,
           baseEnv: this.deps.baseEnv,
+          output: this.deps.output,
           paths: {
             spoolOut: join(dataDir, 'spool', `${spec.name}.stdout`),
             spoolErr: join(dataDir, 'spool', `${spec.name}.stderr`),
-            logOut: join(dataDir, 'logs', `${spec.name}.out.log`),
-            logErr: join(dataDir, 'logs', `${spec.name}.err.log`),
           },
         },
         stored ?? { ...newServiceRecord(spec.name, now), desired: spec.autostart ? 'running' : 'stopped' },

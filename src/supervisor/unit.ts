@@ -3,7 +3,6 @@
  * capture and its persisted record. Every state change goes through `exclusive`, so a stop
  * arriving during a start, or an exit during a stop, is applied in order.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
@@ -11,19 +10,16 @@ import type { EventBus } from '../core/events.js';
 import type { RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { tcpListeners, socketOwner } from '../system/proc.js';
-import { RotatingFile } from './capture/rotating-file.js';
-import { SpoolTailer } from './capture/spool.js';
+import { SpoolTailer, type OutputSink, type OutputStream } from './capture/spool.js';
 import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
 import { describeExit, RestartPolicy } from './policy.js';
 import { adoptProcess, killLeftovers, spawnService, terminate, type ExitInfo, type ProcessHandle } from './process.js';
 
-/** Files of one service under the data directory. */
+/** Spool files of one service under the data directory. */
 export interface UnitPaths {
   spoolOut: string;
   spoolErr: string;
-  logOut: string;
-  logErr: string;
 }
 
 /** What a unit is built from. */
@@ -33,6 +29,8 @@ export interface UnitDeps {
   bus: EventBus;
   logger: Logger;
   paths: UnitPaths;
+  /** Where captured stdout and stderr go. */
+  output: OutputSink;
   /** Environment every service inherits (the hub's, minus its own secrets). */
   baseEnv: Record<string, string>;
 }
@@ -58,8 +56,7 @@ export class ServiceUnit {
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private dirty = false;
-  private readonly out: { tailer: SpoolTailer; file: RotatingFile };
-  private readonly err: { tailer: SpoolTailer; file: RotatingFile };
+  private tailers: Record<OutputStream, SpoolTailer> | undefined;
   private readonly readyWaiters = new Set<() => void>();
 
   constructor(
@@ -69,23 +66,6 @@ export class ServiceUnit {
     this.spec = deps.spec;
     this.record = { ...stored };
     this.policy = new RestartPolicy(this.spec.restart);
-    const { paths, spec } = deps;
-    const outFile = new RotatingFile(paths.logOut, spec.logs.maxBytes, spec.logs.keep);
-    const errFile = new RotatingFile(paths.logErr, spec.logs.maxBytes, spec.logs.keep);
-    this.out = {
-      file: outFile,
-      tailer: new SpoolTailer(paths.spoolOut, stored.stdout_offset, {
-        lines: (b) => outFile.write(b),
-        offset: (o) => this.note({ stdout_offset: o }),
-      }),
-    };
-    this.err = {
-      file: errFile,
-      tailer: new SpoolTailer(paths.spoolErr, stored.stderr_offset, {
-        lines: (b) => errFile.write(b),
-        offset: (o) => this.note({ stderr_offset: o }),
-      }),
-    };
   }
 
   /** A copy of the current record. */
@@ -103,8 +83,9 @@ export class ServiceUnit {
    * recorded process if it is still the same process. Returns what it found.
    */
   async resume(): Promise<'adopted' | 'gone' | 'none'> {
-    this.out.tailer.start();
-    this.err.tailer.start();
+    this.tailers = { stdout: await this.tailer('stdout'), stderr: await this.tailer('stderr') };
+    this.tailers.stdout.start();
+    this.tailers.stderr.start();
     const { pid, proc_start } = this.record;
     if (pid === null || proc_start === null) {
       if (this.record.status !== 'stopped' && this.record.status !== 'errored') await this.setStatus('stopped', this.record.reason);
@@ -135,7 +116,7 @@ export class ServiceUnit {
 
   /** Starts the service (no-op when already up). Waits until it is ready or has clearly failed. */
   async start(mode: RunMode, opts: { remember: boolean } = { remember: true }): Promise<ActionOutcome> {
-    const stderrMark = sizeOf(this.deps.paths.logErr);
+    const since = Date.now();
     const started = await this.exclusive(async () => {
       if (opts.remember) this.record.desired = 'running';
       if (this.handle) {
@@ -149,7 +130,7 @@ export class ServiceUnit {
     });
     const name = this.spec.name;
     if (!started) return { message: `${name} is already running`, pid: this.record.pid };
-    return this.awaitStart(stderrMark);
+    return this.awaitStart(since);
   }
 
   /** Stops the service and its whole process family. `remember` records that the user wants it stopped. */
@@ -174,7 +155,7 @@ export class ServiceUnit {
         this.record.exit_signal = exit.signal;
         this.record.stopped_at = new Date().toISOString();
         this.publishExit(handle, exit);
-        this.drainOutput(true);
+        await this.drainOutput(true);
         const how = escalated ? `did not exit within ${this.spec.stop.graceMs / 1000}s of ${this.spec.stop.signal}; killed` : 'stopped';
         await this.setStatus('stopped', escalated ? how : null);
         return { message: escalated ? `${this.spec.name} ${how}` : `${this.spec.name} stopped successfully`, pid: null };
@@ -222,11 +203,9 @@ export class ServiceUnit {
   async release(): Promise<void> {
     clearTimeout(this.restartTimer);
     this.monitor?.stop();
-    this.drainOutput(false);
-    this.out.tailer.stop();
-    this.err.tailer.stop();
-    this.out.file.close();
-    this.err.file.close();
+    await this.drainOutput(false);
+    await this.tailers?.stdout.stop();
+    await this.tailers?.stderr.stop();
     await this.persist();
   }
 
@@ -303,7 +282,7 @@ export class ServiceUnit {
     this.record.exit_signal = exit.signal;
     this.record.stopped_at = new Date(now).toISOString();
     this.publishExit(handle, exit, runMs);
-    this.drainOutput(true);
+    await this.drainOutput(true);
     const how = describeExit(exit.code, exit.signal);
     const decision = this.policy.onExit({ code: exit.code, signal: exit.signal, runMs, now });
     if (decision.action === 'stay-stopped') {
@@ -355,7 +334,7 @@ export class ServiceUnit {
   }
 
   /** After a spawn: waits for readiness, or for an early exit, and phrases the outcome. */
-  private async awaitStart(stderrMark: number): Promise<ActionOutcome> {
+  private async awaitStart(since: number): Promise<ActionOutcome> {
     const { name } = this.spec;
     const pid = this.record.pid;
     if (this.spec.health) {
@@ -368,8 +347,8 @@ export class ServiceUnit {
       if (this.ready) return { message: `${name} started successfully`, pid };
       return { message: `${name} started, but is not healthy yet: ${this.record.health_message ?? 'no answer'}`, pid };
     }
-    // The exit handler drained the spool, so what the process wrote to stderr is in its log now.
-    const tail = readTail(this.deps.paths.logErr, stderrMark, 600);
+    // The exit handler drained the spool, so what the process wrote to stderr is stored now.
+    const tail = (await this.deps.output.recent(name, 'stderr', since, 600).catch(() => '')).trim().replace(/\s*\n\s*/g, ' | ');
     throw new AppError('service/spawn_failed', `${name} exited right after starting (${this.record.reason ?? 'unknown reason'})${tail ? `; stderr: ${tail}` : ''}`);
   }
 
@@ -386,16 +365,28 @@ export class ServiceUnit {
     return env;
   }
 
-  private drainOutput(final: boolean): void {
-    try {
-      this.out.tailer.drain(final);
-      this.err.tailer.drain(final);
-      if (final && !this.handle) {
-        this.out.tailer.truncateIfConsumed();
-        this.err.tailer.truncateIfConsumed();
+  private async tailer(stream: OutputStream): Promise<SpoolTailer> {
+    const { output, paths } = this.deps;
+    const name = this.spec.name;
+    const offset = await output.resumeOffset(name, stream);
+    return new SpoolTailer(
+      stream === 'stdout' ? paths.spoolOut : paths.spoolErr,
+      offset,
+      (data, end, flush) => output.lines({ service: name, stream, pid: this.handle?.pid ?? null }, data, end, flush),
+      () => output.reset(name, stream),
+    );
+  }
+
+  /** Hands on all captured output; with `final` (the process is gone) empties the spools once stored. */
+  private async drainOutput(final: boolean): Promise<void> {
+    if (!this.tailers) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      try {
+        await this.tailers[stream].drain(final);
+        if (final && !this.handle && (await this.tailers[stream].truncateIfConsumed())) await this.deps.output.truncated(this.spec.name, stream);
+      } catch (err) {
+        this.deps.logger.warn({ service: this.spec.name, stream, err }, 'could not drain service output');
       }
-    } catch (err) {
-      this.deps.logger.warn({ service: this.spec.name, err }, 'could not drain service output');
     }
   }
 
@@ -439,28 +430,4 @@ function assertPortFree(service: string, port: number): void {
   const owner = socketOwner(inodes[0]!);
   const who = owner ? ` by ${owner.comm} (pid ${owner.pid})` : '';
   throw new AppError('service/port_in_use', `cannot start ${service}: port ${port} is already in use${who}`);
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The last `max` bytes written to `path` since `from`, as one trimmed line of text. */
-function readTail(path: string, from: number, max: number): string {
-  try {
-    const size = statSync(path).size;
-    const start = Math.max(from, size - max);
-    if (size <= start) return '';
-    const fd = openSync(path, 'r');
-    const buf = Buffer.alloc(size - start);
-    readSync(fd, buf, 0, buf.length, start);
-    closeSync(fd);
-    return buf.toString('utf8').trim().replace(/\s*\n\s*/g, ' | ');
-  } catch {
-    return '';
-  }
 }

@@ -141,6 +141,13 @@ function normalize(raw: RawConfig, file: string | null, overrides: ConfigOverrid
       logLevel: raw.system?.log_level ?? 'info',
       hostname: raw.system?.hostname ?? hostname(),
     },
+    logs: {
+      retentionMs: parseDuration(raw.logs?.retention ?? '7d')!,
+      maxBytes: parseSize(raw.logs?.max_size ?? '5GB')!,
+      maxMessageBytes: parseSize(raw.logs?.max_message ?? '64KB')!,
+      maxQueued: raw.logs?.max_queue ?? 200_000,
+      ingestBodyLimit: parseSize(raw.logs?.ingest_body_limit ?? '16MB')!,
+    },
     services,
   };
 }
@@ -170,7 +177,7 @@ function normalizeService(name: string, svc: RawService, index: number, rel: (p:
       crashLoopWindowMs: parseDuration(restart.crash_loop_window ?? '10s')!,
     },
     stop: { signal: (svc.stop?.signal ?? 'SIGTERM') as NodeJS.Signals, graceMs: parseDuration(svc.stop?.grace ?? '10s')! },
-    logs: { maxBytes: parseSize(svc.logs?.max_size ?? '10MB')!, keep: svc.logs?.keep ?? 5 },
+    logFiles: (svc.logs?.files ?? []).map((g) => (isAbsolute(g) ? g : resolve(cwd, g))),
     visible: svc.visible ?? true,
     adminOnly: svc.admin_only ?? false,
     displayOrder: svc.display_order ?? index,

@@ -44,7 +44,8 @@ export interface ServiceSpec {
   health: HealthSpec | null;
   restart: RestartSpec;
   stop: { signal: NodeJS.Signals; graceMs: number };
-  logs: { maxBytes: number; keep: number };
+  /** Globs (absolute) of log files to tail into the log store. */
+  logFiles: string[];
   visible: boolean;
   adminOnly: boolean;
   displayOrder: number;
@@ -59,6 +60,15 @@ export interface HubSettings {
   sampleIntervalMs: number;
 }
 
+/** The central log store. */
+export interface LogStoreSettings {
+  retentionMs: number;
+  maxBytes: number;
+  maxMessageBytes: number;
+  maxQueued: number;
+  ingestBodyLimit: number;
+}
+
 /** Which store backend to open. */
 export type StoreSettings = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
@@ -69,6 +79,7 @@ export interface Config {
   hub: HubSettings;
   store: StoreSettings;
   system: { environment: string; logLevel: string; hostname: string };
+  logs: LogStoreSettings;
   services: ServiceSpec[];
 }
 

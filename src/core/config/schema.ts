@@ -63,8 +63,20 @@ const StopPolicy = Type.Object(
 
 const LogFiles = Type.Object(
   {
+    files: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Log files to tail into the log store: globs relative to the service cwd, e.g. logs/*.log.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const LogSettings = Type.Object(
+  {
+    retention: Type.Optional(Duration),
     max_size: Type.Optional(Size),
-    keep: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    max_message: Type.Optional(Size),
+    max_queue: Type.Optional(Type.Integer({ minimum: 100, description: 'Entries waiting for a commit before ingest answers 429.' })),
+    ingest_body_limit: Type.Optional(Size),
   },
   { additionalProperties: false },
 );
@@ -132,6 +144,7 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    logs: Type.Optional(LogSettings),
     services: Type.Optional(Type.Record(ServiceName, ServiceSchema, { additionalProperties: false })),
   },
   { additionalProperties: false, title: 'Wheelhouse configuration' },

@@ -22,8 +22,6 @@ export const postgresMigrations: { version: number; name: string; sql: string }[
         last_checked TIMESTAMPTZ,
         cpu_percent DOUBLE PRECISION,
         memory_mb DOUBLE PRECISION,
-        stdout_offset BIGINT NOT NULL DEFAULT 0,
-        stderr_offset BIGINT NOT NULL DEFAULT 0,
         updated_at TIMESTAMPTZ NOT NULL
       );
       CREATE TABLE events (
@@ -45,6 +43,40 @@ export const postgresMigrations: { version: number; name: string; sql: string }[
         last_used_at TIMESTAMPTZ,
         revoked_at TIMESTAMPTZ
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'log entries, counts, cursors',
+    sql: `
+      CREATE TABLE logs (
+        id BIGSERIAL PRIMARY KEY,
+        ts BIGINT NOT NULL,
+        service TEXT NOT NULL,
+        level SMALLINT NOT NULL,
+        message TEXT NOT NULL,
+        context TEXT,
+        trace_id TEXT,
+        user_id TEXT,
+        hostname TEXT,
+        process_id INTEGER,
+        source TEXT NOT NULL,
+        search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', message || ' ' || coalesce(context, ''))) STORED
+      );
+      CREATE INDEX logs_service ON logs (service, id);
+      CREATE INDEX logs_level ON logs (level, id);
+      CREATE INDEX logs_ts ON logs (ts);
+      CREATE INDEX logs_trace ON logs (trace_id) WHERE trace_id IS NOT NULL;
+      CREATE INDEX logs_user ON logs (user_id, id) WHERE user_id IS NOT NULL;
+      CREATE INDEX logs_search ON logs USING GIN (search);
+      CREATE TABLE log_counts (
+        minute BIGINT NOT NULL,
+        service TEXT NOT NULL,
+        level SMALLINT NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (minute, service, level)
+      );
+      CREATE TABLE log_cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
 ];

@@ -2,12 +2,12 @@
 import pg from 'pg';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
+import { PostgresLogRepo } from './logs.js';
 import { postgresMigrations } from './migrations.js';
 
 const serviceColumns = [
   'name', 'status', 'desired', 'mode', 'pid', 'proc_start', 'started_at', 'stopped_at', 'exit_code', 'exit_signal',
-  'restarts', 'reason', 'health', 'health_message', 'last_checked', 'cpu_percent', 'memory_mb', 'stdout_offset',
-  'stderr_offset', 'updated_at',
+  'restarts', 'reason', 'health', 'health_message', 'last_checked', 'cpu_percent', 'memory_mb', 'updated_at',
 ] as const satisfies readonly (keyof ServiceRecord)[];
 
 const saveServiceSql = `INSERT INTO service_state (${serviceColumns.join(', ')})
@@ -23,7 +23,11 @@ type Row = Record<string, unknown>;
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  readonly logs: PostgresLogRepo;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.logs = new PostgresLogRepo(pool);
+  }
 
   /** Connects and checks the server answers; rejects with the server's reason otherwise. */
   static async connect(url: string): Promise<PostgresStore> {
@@ -163,8 +167,6 @@ function toService(r: Row): ServiceRecord {
     stopped_at: iso(r.stopped_at),
     last_checked: iso(r.last_checked),
     updated_at: iso(r.updated_at)!,
-    stdout_offset: Number(r.stdout_offset),
-    stderr_offset: Number(r.stderr_offset),
   };
 }
 

@@ -22,8 +22,6 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
         last_checked TEXT,
         cpu_percent REAL,
         memory_mb REAL,
-        stdout_offset INTEGER NOT NULL DEFAULT 0,
-        stderr_offset INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT NOT NULL
       );
       CREATE TABLE events (

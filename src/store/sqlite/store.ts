@@ -1,14 +1,15 @@
 /** The embedded store: one SQLite file in WAL mode, driven synchronously by better-sqlite3. */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
+import { SqliteLogRepo } from './logs/repo.js';
 import { sqliteMigrations } from './migrations.js';
 
 const serviceColumns = [
   'name', 'status', 'desired', 'mode', 'pid', 'proc_start', 'started_at', 'stopped_at', 'exit_code', 'exit_signal',
-  'restarts', 'reason', 'health', 'health_message', 'last_checked', 'cpu_percent', 'memory_mb', 'stdout_offset',
-  'stderr_offset', 'updated_at',
+  'restarts', 'reason', 'health', 'health_message', 'last_checked', 'cpu_percent', 'memory_mb', 'updated_at',
 ] as const satisfies readonly (keyof ServiceRecord)[];
 
 const saveServiceSql = `INSERT INTO service_state (${serviceColumns.join(', ')}) VALUES (${serviceColumns.map((c) => '@' + c).join(', ')})
@@ -23,7 +24,10 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
 
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    readonly logs: SqliteLogRepo,
+  ) {}
 
   /** Opens (creating if needed, mode 0600) the database file. */
   static open(file: string): SqliteStore {
@@ -35,7 +39,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    return new SqliteStore(db);
+    return new SqliteStore(db, SqliteLogRepo.open(dirname(file)));
   }
 
   async migrate(): Promise<void> {
@@ -61,6 +65,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.logs.close();
     if (this.db.open) this.db.close();
   }
 

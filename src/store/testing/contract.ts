@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { newServiceRecord, type Store } from '../index.js';
+import { describeLogContract } from './log-contract.js';
 
 /** How a backend gives the suite its stores. */
 export interface StoreFactory {
@@ -40,7 +41,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const rec = { ...newServiceRecord('api', at), status: 'running' as const, pid: 4242, proc_start: 123456789, started_at: at };
       await store.services.save(rec);
       expect(await store.services.get('api')).toEqual(rec);
-      const updated = { ...rec, status: 'stopped' as const, pid: null, exit_code: 137, exit_signal: 'SIGKILL', restarts: 3, stdout_offset: 2 ** 40 };
+      const updated = { ...rec, status: 'stopped' as const, pid: null, exit_code: 137, exit_signal: 'SIGKILL', restarts: 3 };
       await store.services.save(updated);
       expect(await store.services.get('api')).toEqual(updated);
       await store.services.save(newServiceRecord('worker', at));
@@ -96,6 +97,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(after?.revoked_at).toBe('2026-01-03T00:00:00.000Z');
       await expect(store.tokens.create({ ...t, id: 'tok2' })).rejects.toThrow();
     });
+
+    describeLogContract(track, factory);
 
     it.runIf(factory.reopen !== undefined)('keeps committed data across a reopen', async () => {
       const store = await track(factory.open());

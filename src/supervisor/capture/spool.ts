@@ -1,45 +1,67 @@
 /**
  * Service output capture. A service's stdout and stderr are files (spools) it appends to
  * directly: it never blocks on the hub, keeps running if the hub dies, and a new hub picks
- * up where the old one stopped. The hub tails each spool from a persisted offset and hands
- * complete lines on (today to rotated log files; the log store takes this stream later).
+ * up where the old one stopped. The hub tails each spool and hands complete lines to an
+ * OutputSink (the log store), which commits them together with the offset to resume from.
  */
 import { execFile } from 'node:child_process';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 
 const chunkBytes = 1024 * 1024;
-/** Bytes handled per event-loop turn, so a flood of output cannot starve the API. */
-const turnBudget = 8 * chunkBytes;
 /** Consumed bytes are handed back to the filesystem (punched out) every this many bytes. */
 const punchEvery = 64 * 1024 * 1024;
+/** With no new output for this long, a line held back for possible continuation lines is let go. */
+const flushAfterMs = 200;
+/** After a failed hand-over, try again after this long (the lines are still in the spool). */
+const retryMs = 1000;
 
-/** What a tailer reports to its owner. */
-export interface SpoolSink {
-  /** Complete lines, newline-terminated, in file order. */
-  lines(data: Buffer): void;
-  /** The offset up to which everything has been handed to `lines`. */
-  offset(offset: number): void;
+/** The two captured streams. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/** Where captured output goes. */
+export interface OutputSink {
+  /** The spool offset capture of a stream resumes from (as committed with the lines before it). */
+  resumeOffset(service: string, stream: OutputStream): Promise<number>;
+  /**
+   * Complete lines (newline-terminated) read from a spool, ending at byte `end`. Resolves,
+   * once they are stored, with the offset it is safe to resume from (before a line still
+   * held for continuation lines). With `flush`, nothing is held back. Rejects when they
+   * could not be stored; they are read again later.
+   */
+  lines(target: { service: string; stream: OutputStream; pid: number | null }, data: Buffer, end: number, flush: boolean): Promise<number>;
+  /** Forgets any held line (after a failure, before lines are read again). */
+  reset(service: string, stream: OutputStream): void;
+  /** The spool was emptied: resume from offset 0. */
+  truncated(service: string, stream: OutputStream): Promise<void>;
+  /** The last `maxBytes` of output of a stream written since `sinceMs` (for error messages). */
+  recent(service: string, stream: OutputStream, sinceMs: number, maxBytes: number): Promise<string>;
 }
 
-/** Tails one spool file. */
+/** Tails one spool file into a sink, one chunk at a time. */
 export class SpoolTailer {
   private fd: number;
   private watcher: FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
-  private scheduled = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
   private following = false;
   private punchedTo = 0;
+  private holding = false;
+  private safe: number;
   private readonly buf = Buffer.allocUnsafe(chunkBytes);
 
   constructor(
     readonly path: string,
     private position: number,
-    private readonly sink: SpoolSink,
+    private readonly hand: (data: Buffer, end: number, flush: boolean) => Promise<number>,
+    private readonly onFailure: () => void,
   ) {
     this.fd = openSync(path, 'a+', 0o600);
+    this.safe = position;
   }
 
-  /** Bytes consumed so far. */
+  /** Bytes read so far. */
   get consumed(): number {
     return this.position;
   }
@@ -48,97 +70,120 @@ export class SpoolTailer {
   start(pollMs = 1000): void {
     this.following = true;
     try {
-      this.watcher = watch(this.path, { persistent: false }, () => this.schedule());
+      this.watcher = watch(this.path, { persistent: false }, () => this.kick());
       this.watcher.on('error', () => {});
     } catch {
       /* polling alone still works */
     }
-    this.poll = setInterval(() => this.schedule(), pollMs);
+    this.poll = setInterval(() => this.kick(), pollMs);
     this.poll.unref();
-    this.schedule();
-  }
-
-  /** Stops following; call `drain` first to hand on what is left. */
-  stop(): void {
-    this.following = false;
-    this.watcher?.close();
-    clearInterval(this.poll);
-    this.watcher = undefined;
-    closeSync(this.fd);
-  }
-
-  /** Reads everything up to the end of the file now, including a final line without newline when `final`. */
-  drain(final = false): void {
-    while (this.readChunk(final)) {
-      /* keep reading */
-    }
+    this.kick();
   }
 
   /**
-   * Empties the spool when its writer is gone and everything was consumed, so a stopped
-   * service's spool does not keep its old bytes. Safe only with no process writing.
+   * Reads everything written so far and hands it on. With `final` (the writer is gone) the
+   * unterminated last line and any held line go too.
    */
-  truncateIfConsumed(): boolean {
-    if (fstatSync(this.fd).size !== this.position) return false;
+  async drain(final: boolean): Promise<void> {
+    await this.running;
+    await this.pump(final, final);
+  }
+
+  /** Stops following and closes the file; call `drain` first to hand on what is left. */
+  async stop(): Promise<void> {
+    this.following = false;
+    this.watcher?.close();
+    clearInterval(this.poll);
+    clearTimeout(this.flushTimer);
+    await this.running;
+    closeSync(this.fd);
+  }
+
+  /**
+   * Empties the spool when everything in it has been handed on and stored. Only safe while
+   * no process writes to it (the service is stopped).
+   */
+  async truncateIfConsumed(): Promise<boolean> {
+    await this.running;
+    if (this.holding || fstatSync(this.fd).size !== this.position) return false;
     ftruncateSync(this.fd, 0);
     this.position = 0;
+    this.safe = 0;
     this.punchedTo = 0;
-    this.sink.offset(0);
     return true;
   }
 
-  private schedule(): void {
-    if (this.scheduled || !this.following) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.following) return;
-      let handled = 0;
-      try {
-        while (handled < turnBudget) {
-          const n = this.readChunk(false);
-          if (n === 0) return;
-          handled += n;
-        }
-        this.schedule();
-      } catch {
-        /* the file went away under us (stop raced a read); the next start reopens it */
+  private kick(): void {
+    if (!this.following) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pump(false, false).finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
       }
     });
   }
 
-  /** Reads one chunk at the current position and hands on its complete lines; returns bytes consumed. */
-  private readChunk(final: boolean): number {
-    const size = fstatSync(this.fd).size;
-    if (size < this.position) {
-      // Truncated behind our back: start over from the beginning.
-      this.position = 0;
-      this.punchedTo = 0;
+  /**
+   * Hands on every complete line up to the end of the file, a chunk at a time. `final`: also
+   * the unterminated last line. `flush`: also a line held back for continuation lines.
+   */
+  private async pump(final: boolean, flush: boolean): Promise<void> {
+    clearTimeout(this.flushTimer);
+    try {
+      while (true) {
+        const size = fstatSync(this.fd).size;
+        if (size < this.position) {
+          // Truncated behind our back: start over from the beginning.
+          this.position = 0;
+          this.safe = 0;
+          this.punchedTo = 0;
+        }
+        if (size === this.position) break;
+        const n = readSync(this.fd, this.buf, 0, Math.min(chunkBytes, size - this.position), this.position);
+        if (n === 0) break;
+        let end = this.buf.lastIndexOf(10, n - 1) + 1;
+        // A line longer than a chunk, or the unterminated last line of a finished writer, goes on as it is.
+        if (end === 0 && (n === chunkBytes || final)) end = n;
+        if (end === 0) break;
+        let data = Buffer.from(this.buf.subarray(0, end));
+        if (data[data.length - 1] !== 10) data = Buffer.concat([data, Buffer.from('\n')]);
+        this.safe = await this.hand(data, this.position + end, false);
+        this.position += end;
+        this.holding = this.safe < this.position;
+        this.maybePunch();
+      }
+      if (flush || this.holding) {
+        if (flush) {
+          this.safe = await this.hand(Buffer.alloc(0), this.position, true);
+          this.holding = false;
+        } else {
+          // Caught up with a line held back: let it go unless more output continues it.
+          this.flushTimer = setTimeout(() => {
+            if (!this.following || this.running) return;
+            this.running = this.pump(false, true).finally(() => (this.running = undefined));
+          }, flushAfterMs);
+          this.flushTimer.unref();
+        }
+      }
+    } catch {
+      // Not stored: read again from the last stored offset after a pause.
+      this.onFailure();
+      this.position = this.safe;
+      this.holding = false;
+      if (this.following) setTimeout(() => this.kick(), retryMs).unref();
     }
-    if (size === this.position) return 0;
-    const n = readSync(this.fd, this.buf, 0, Math.min(chunkBytes, size - this.position), this.position);
-    if (n === 0) return 0;
-    let end = this.buf.lastIndexOf(10, n - 1) + 1;
-    // A line longer than a chunk, or the last line of a finished writer, goes on as it is.
-    if (end === 0 && (n === chunkBytes || final)) end = n;
-    if (end === 0) return 0;
-    const data = Buffer.from(this.buf.subarray(0, end));
-    if (data[data.length - 1] !== 10) {
-      this.sink.lines(Buffer.concat([data, Buffer.from('\n')]));
-    } else {
-      this.sink.lines(data);
-    }
-    this.position += end;
-    this.sink.offset(this.position);
-    this.maybePunch();
-    return end;
   }
 
   private maybePunch(): void {
-    const aligned = Math.floor(this.position / 4096) * 4096;
+    const aligned = Math.floor(this.safe / 4096) * 4096;
     if (aligned - this.punchedTo < punchEvery) return;
     this.punchedTo = aligned;
-    // Free the consumed bytes' disk blocks while the writer keeps appending (Linux
+    // Free the stored bytes' disk blocks while the writer keeps appending (Linux
     // FALLOC_FL_PUNCH_HOLE, through util-linux); where unsupported, the spool just grows.
     execFile('fallocate', ['--punch-hole', '--offset', '0', '--length', String(aligned), this.path], () => {});
   }

@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { loadConfig } from '../../core/config/index.js';
 import { EventBus, type BusEvent } from '../../core/events.js';
 import { tempDir, writeConfig } from '../../testing/helpers.js';
+import { defaultLimits } from '../../logs/entry.js';
+import { createLogService, type LogService } from '../../logs/index.js';
 import { openStore, type Store } from '../../store/index.js';
 import { createSupervisor, type Supervisor } from '../index.js';
 
@@ -13,6 +15,9 @@ export interface Fleet {
   bus: EventBus;
   events: BusEvent[];
   dataDir: string;
+  logs: LogService;
+  /** Messages captured from a service, oldest first (optionally one stream only). */
+  output(service: string, stream?: 'stdout' | 'stderr'): Promise<string[]>;
   /** Stops the supervisor (and, by default, its services) and closes the store. */
   close(stopServices?: boolean): Promise<void>;
 }
@@ -27,6 +32,11 @@ export async function startFleet(services: Record<string, unknown>, opts: { data
   const events: BusEvent[] = [];
   const bus = new EventBus();
   bus.subscribeAll((e) => events.push(e));
+  const logs = createLogService(
+    store.logs,
+    { limits: defaultLimits, retention: { maxAgeMs: config.logs.retentionMs, maxBytes: config.logs.maxBytes }, maxQueued: config.logs.maxQueued, hostname: 'test' },
+    pino({ level: 'silent' }),
+  );
   const sup = createSupervisor({
     services: config.services,
     store,
@@ -35,6 +45,7 @@ export async function startFleet(services: Record<string, unknown>, opts: { data
     dataDir,
     sampleIntervalMs: config.hub.sampleIntervalMs,
     baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    output: logs.capture,
   });
   await sup.start();
   let closed = false;
@@ -44,10 +55,17 @@ export async function startFleet(services: Record<string, unknown>, opts: { data
     bus,
     events,
     dataDir,
+    logs,
+    output: async (service, stream) => {
+      const messages: string[] = [];
+      for await (const page of logs.export({ service })) for (const e of page) if (!stream || e.source === stream) messages.push(e.message);
+      return messages.reverse();
+    },
     close: async (stopServices = true) => {
       if (closed) return;
       closed = true;
       await sup.stop({ stopServices });
+      await logs.stop();
       await store.close();
     },
   };

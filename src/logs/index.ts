@@ -1,0 +1,158 @@
+/**
+ * Central logging: every source (HTTP ingest, OTLP, supervised services' output, tailed
+ * files) hands entries to one bounded, group-committing writer in front of the store; the
+ * API queries, counts, exports and tails them; retention trims them in small batches.
+ */
+import type { Logger } from 'pino';
+import type { LogFilter, LogRepo, LogRow, SourceCursor } from '../store/index.js';
+import type { OutputSink } from '../supervisor/index.js';
+import { ServiceOutputCapture } from './capture.js';
+import { validateEntry, type EntryLimits, type LogEntry, type LogSource, type NewLogEntry } from './entry.js';
+import { levelName } from './levels.js';
+import { LogWriter } from './writer.js';
+
+export type { LogEntry, NewLogEntry, LogSource, EntryLimits } from './entry.js';
+export { levelCode, levelNames, parseLevel, type LevelName } from './levels.js';
+
+/** Settings of the log pipeline. */
+export interface LogSettings {
+  limits: EntryLimits;
+  retention: { maxAgeMs: number; maxBytes: number };
+  maxQueued: number;
+  hostname: string;
+}
+
+/** Outcome of an ingest call: an id per accepted entry, a reason per refused one. */
+export interface IngestResult {
+  ids: number[];
+  rejected: { index: number; error: string }[];
+}
+
+/** Live entries for tail subscribers. */
+export type TailListener = (entries: LogEntry[]) => void;
+
+/** The logging module's interface. */
+export interface LogService {
+  /** Where supervised services' output goes. */
+  readonly capture: OutputSink;
+  readonly limits: EntryLimits;
+  /** Validates raw entries (seed 000 shape) and stores the valid ones; resolves after the commit. */
+  ingest(raw: readonly unknown[], source: LogSource): Promise<IngestResult>;
+  /** Stores entries that are already valid (OTLP, tailed files), with source cursors. */
+  write(entries: readonly NewLogEntry[], cursors?: readonly SourceCursor[]): Promise<{ firstId: number; lastId: number }>;
+  query(filter: LogFilter, limit: number, offset: number): Promise<{ logs: LogEntry[]; total: number; capped: boolean }>;
+  /** Every match, newest first, a page at a time. */
+  export(filter: LogFilter): AsyncIterable<LogEntry[]>;
+  counts(since: number, until: number, service?: string): Promise<Record<string, Record<string, number>>>;
+  /** Calls `listener` with every batch of committed entries; returns the unsubscribe function. */
+  onAppended(listener: TailListener): () => void;
+  /** Entries waiting for a commit. */
+  readonly queueDepth: number;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the log service over a store. */
+export function createLogService(repo: LogRepo, settings: LogSettings, logger: Logger): LogService {
+  const listeners = new Set<TailListener>();
+  const writer = new LogWriter(repo, { maxQueued: settings.maxQueued, maxBatch: 20_000 }, (entries, firstId) => {
+    if (listeners.size === 0) return;
+    const rows = entries.map((e, i) => toLogEntry({ ...e, id: firstId + i }));
+    for (const l of listeners) l(rows);
+  });
+  const capture = new ServiceOutputCapture(repo, writer, { hostname: settings.hostname, maxMessageBytes: settings.limits.maxMessageBytes });
+  let retentionTimer: NodeJS.Timeout | undefined;
+  let retaining: Promise<void> | undefined;
+
+  const retain = async (): Promise<void> => {
+    const started = Date.now();
+    try {
+      // Small batches, yielding between them, for at most ~50 ms per tick: ingest never stalls.
+      while (Date.now() - started < 50) {
+        const { more } = await repo.retain(settings.retention, Date.now());
+        if (!more) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    } catch (err) {
+      logger.error({ err }, 'log retention failed');
+    }
+  };
+
+  return {
+    capture,
+    limits: settings.limits,
+    get queueDepth() {
+      return writer.depth;
+    },
+    async ingest(raw, source) {
+      const now = Date.now();
+      const accepted: NewLogEntry[] = [];
+      const rejected: { index: number; error: string }[] = [];
+      raw.forEach((item, index) => {
+        const v = validateEntry(item, settings.limits, now, source);
+        if (v.ok) accepted.push(v.entry);
+        else rejected.push({ index, error: v.error });
+      });
+      if (accepted.length === 0) return { ids: [], rejected };
+      const { firstId } = await writer.write(accepted);
+      return { ids: accepted.map((_, i) => firstId + i), rejected };
+    },
+    write: (entries, cursors) => writer.write(entries, cursors),
+    async query(filter, limit, offset) {
+      const [rows, count] = await Promise.all([repo.query(filter, limit, offset), repo.count(filter, 10_000)]);
+      return { logs: rows.map(toLogEntry), total: count.total, capped: count.capped };
+    },
+    async *export(filter) {
+      for await (const page of repo.scan(filter, 5000)) yield page.map(toLogEntry);
+    },
+    async counts(since, until, service) {
+      const out: Record<string, Record<string, number>> = {};
+      for (const c of await repo.levelCounts(since, until, service)) {
+        const row = (out[c.service] ??= { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0, total: 0 });
+        row[levelName(c.level)]! += c.count;
+        row.total! += c.count;
+      }
+      return out;
+    },
+    onAppended(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      retentionTimer = setInterval(() => {
+        retaining ??= retain().finally(() => (retaining = undefined));
+      }, 5000);
+      retentionTimer.unref();
+    },
+    async stop() {
+      clearInterval(retentionTimer);
+      await retaining;
+      await writer.drained();
+    },
+  };
+}
+
+/** A stored row in the API's shape. */
+export function toLogEntry(r: Omit<LogRow, 'id'> & { id: number }): LogEntry {
+  let context: Record<string, unknown> | null = null;
+  if (r.context !== null) {
+    try {
+      context = JSON.parse(r.context) as Record<string, unknown>;
+    } catch {
+      context = { raw: r.context };
+    }
+  }
+  return {
+    id: r.id,
+    timestamp: new Date(r.ts).toISOString(),
+    service_name: r.service,
+    level: levelName(r.level),
+    message: r.message,
+    context,
+    trace_id: r.trace_id,
+    user_id: r.user_id,
+    hostname: r.hostname,
+    process_id: r.process_id,
+    source: r.source,
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The SQLite log store: entries in logs.db (written on the calling thread, one transaction
+ * per append), the full-text index in logs-fts.db (written by a worker thread), queries on a
+ * separate read connection that sees both.
+ */
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LevelCount, LogFilter, LogRepo, LogRetention, LogRow, SourceCursor } from '../../index.js';
+import type { NewLogEntry } from '../../../logs/entry.js';
+import { Chunks } from './chunks.js';
+import { FtsIndexer } from './fts-indexer.js';
+import { compileFilter, ftsMatch } from './filter.js';
+import { ftsSliceIds, logMigrations } from './schema.js';
+
+/** Entries deleted per retention batch: small, so appends are never held up for long. */
+const retentionBatch = 5000;
+
+/** SQLite implementation of LogRepo. */
+export class SqliteLogRepo implements LogRepo {
+  private readonly db: Database.Database;
+  private readonly reader: Database.Database;
+  private readonly chunks: Chunks;
+  private readonly fts: FtsIndexer;
+  private lastId: number;
+  private readonly insertRow: Database.Statement;
+  private readonly upsertCount: Database.Statement;
+  private readonly upsertCursor: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly rowsFile: string;
+  private readonly ftsFile: string;
+
+  private constructor(dir: string) {
+    this.rowsFile = join(dir, 'logs.db');
+    this.ftsFile = join(dir, 'logs-fts.db');
+    this.db = openDb(this.rowsFile);
+    migrate(this.db);
+    this.lastId = (this.db.prepare('SELECT MAX(id) AS id FROM logs').get() as { id: number | null }).id ?? 0;
+    this.chunks = new Chunks(this.db);
+    this.insertRow = this.db.prepare(
+      'INSERT INTO logs (id, ts, service, level, message, context, trace_id, user_id, hostname, process_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.upsertCount = this.db.prepare('INSERT INTO log_counts (minute, service, level, n) VALUES (?, ?, ?, ?) ON CONFLICT(minute, service, level) DO UPDATE SET n = n + excluded.n');
+    this.upsertCursor = this.db.prepare('INSERT INTO log_cursors (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    FtsIndexer.prepareFile(this.ftsFile);
+    this.fts = new FtsIndexer(this.rowsFile, this.ftsFile);
+    this.fts.appended(this.lastId);
+    this.reader = new Database(this.rowsFile, { readonly: true });
+    this.reader.pragma('cache_size = -65536');
+    this.reader.prepare('ATTACH DATABASE ? AS fts').run(this.ftsFile);
+  }
+
+  /** Opens (creating and migrating) the log databases in `dir` and starts the indexer. */
+  static open(dir: string): SqliteLogRepo {
+    return new SqliteLogRepo(dir);
+  }
+
+  private readonly appendTx = (entries: readonly NewLogEntry[], cursors: readonly SourceCursor[]): void => {
+    const counts = new Map<string, number>();
+    let id = this.lastId;
+    for (const e of entries) {
+      id += 1;
+      this.insertRow.run(id, e.ts, e.service, e.level, e.message, e.context, e.trace_id, e.user_id, e.hostname, e.process_id, e.source);
+      this.chunks.add(id, e.ts, e.trace_id, e.user_id);
+      const key = `${Math.floor(e.ts / 60_000)}\u0000${e.service}\u0000${e.level}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of counts) {
+      const [minute, service, level] = key.split('\u0000');
+      this.upsertCount.run(Number(minute), service, Number(level), n);
+    }
+    for (const c of cursors) this.upsertCursor.run(c.key, c.value);
+    this.lastId = id;
+  };
+
+  async append(entries: readonly NewLogEntry[], cursors: readonly SourceCursor[] = []): Promise<{ firstId: number; lastId: number }> {
+    const before = this.lastId;
+    try {
+      this.db.transaction(this.appendTx)(entries, cursors);
+    } catch (err) {
+      this.lastId = before;
+      throw err;
+    }
+    if (this.lastId > before) this.fts.appended(this.lastId);
+    return { firstId: before + 1, lastId: this.lastId };
+  }
+
+  async query(filter: LogFilter, limit: number, offset: number): Promise<LogRow[]> {
+    if (limit <= 0) return [];
+    if (!filter.q) {
+      const where = compileFilter(filter, this.chunks, this.lastId);
+      if (!where) return [];
+      return this.sql(`SELECT * FROM logs WHERE ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...where.args, limit, offset) as LogRow[];
+    }
+    // Full-text: walk the slices newest first until enough matches are found.
+    const wanted = limit + offset;
+    const out: LogRow[] = [];
+    for (const slice of this.searchSlices(filter)) {
+      out.push(...(this.sql(slice.sql + ' LIMIT ?').all(...slice.args, wanted - out.length) as LogRow[]));
+      if (out.length >= wanted) break;
+    }
+    return out.slice(offset, offset + limit);
+  }
+
+  async count(filter: LogFilter, cap: number): Promise<{ total: number; capped: boolean }> {
+    let total = 0;
+    if (!filter.q) {
+      const where = compileFilter(filter, this.chunks, this.lastId);
+      if (where) total = (this.sql(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM logs WHERE ${where.sql} LIMIT ?)`).get(...where.args, cap + 1) as { n: number }).n;
+    } else {
+      for (const slice of this.searchSlices(filter)) {
+        total += (this.sql(`SELECT COUNT(*) AS n FROM (${slice.sql} LIMIT ?)`).get(...slice.args, cap + 1 - total) as { n: number }).n;
+        if (total > cap) break;
+      }
+    }
+    return total > cap ? { total: cap, capped: true } : { total, capped: false };
+  }
+
+  async *scan(filter: LogFilter, pageSize: number): AsyncIterable<LogRow[]> {
+    let beforeId = filter.beforeId;
+    while (true) {
+      const page = await this.query({ ...filter, beforeId }, pageSize, 0);
+      if (page.length === 0) return;
+      yield page;
+      beforeId = page[page.length - 1]!.id;
+      if (page.length < pageSize) return;
+    }
+  }
+
+  async levelCounts(since: number, until: number, service?: string): Promise<LevelCount[]> {
+    const args: unknown[] = [Math.floor(since / 60_000), Math.floor(until / 60_000)];
+    let sql = 'SELECT service, level, SUM(n) AS count FROM log_counts WHERE minute BETWEEN ? AND ?';
+    if (service !== undefined) (sql += ' AND service = ?'), args.push(service);
+    return this.sql(`${sql} GROUP BY service, level ORDER BY service, level`).all(...args) as LevelCount[];
+  }
+
+  async cursor(key: string): Promise<string | undefined> {
+    return (this.db.prepare('SELECT value FROM log_cursors WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  async retain(limits: LogRetention, now: number): Promise<{ deleted: number; more: boolean }> {
+    let upTo = this.chunks.expiredUpTo(now - limits.maxAgeMs);
+    if (this.bytes() > limits.maxBytes) upTo = Math.max(upTo, this.chunks.oldestClosedLast());
+    const first = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
+    let deleted = 0;
+    if (first !== null && upTo >= first) {
+      const end = Math.min(upTo, first + retentionBatch - 1);
+      deleted = this.db.prepare('DELETE FROM logs WHERE id <= ?').run(end).changes;
+      this.chunks.dropBelow(end + 1);
+      this.fts.dropBelow(end + 1);
+    }
+    this.db.prepare('DELETE FROM log_counts WHERE minute < ?').run(Math.floor((now - limits.maxAgeMs) / 60_000));
+    const nextFirst = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
+    return { deleted, more: nextFirst !== null && nextFirst <= upTo };
+  }
+
+  async searchableUpTo(): Promise<number> {
+    return this.fts.indexedUpTo;
+  }
+
+  /** Resolves once full-text search covers every committed entry (tests, benchmarks). */
+  async waitSearchable(timeoutMs = 30_000): Promise<void> {
+    await this.fts.waitFor(this.lastId, timeoutMs);
+  }
+
+  async stats(): Promise<{ rows: number; bytes: number; lastId: number }> {
+    const rows = (this.db.prepare('SELECT COUNT(*) AS n FROM logs').get() as { n: number }).n;
+    return { rows, bytes: this.bytes(), lastId: this.lastId };
+  }
+
+  async close(): Promise<void> {
+    await this.fts.close();
+    if (this.reader.open) this.reader.close();
+    if (this.db.open) this.db.close();
+  }
+
+  /** Bytes in use: pages holding data in logs.db, plus the full-text file. */
+  private bytes(): number {
+    const pages = (this.db.pragma('page_count', { simple: true }) as number) - (this.db.pragma('freelist_count', { simple: true }) as number);
+    let ftsBytes = 0;
+    try {
+      ftsBytes = statSync(this.ftsFile).size;
+    } catch {
+      /* not created yet */
+    }
+    return pages * (this.db.pragma('page_size', { simple: true }) as number) + ftsBytes;
+  }
+
+  /** One full-text query per slice that can hold matches, newest slice first. */
+  private *searchSlices(filter: LogFilter): Iterable<{ sql: string; args: unknown[] }> {
+    const match = ftsMatch(filter.q!);
+    if (!match) return;
+    const where = compileFilter({ ...filter, q: undefined }, this.chunks, this.lastId, 'l.');
+    if (!where) return;
+    const top = Math.min(this.fts.indexedUpTo, where.maxId);
+    for (let slice = Math.floor(top / ftsSliceIds); slice >= Math.floor(where.minId / ftsSliceIds) && slice >= 0; slice--) {
+      const table = `fts_${slice}`;
+      if (!this.fts.hasSlice(this.reader, table)) continue;
+      yield {
+        sql: `SELECT l.* FROM fts.${table} f JOIN logs l ON l.id = f.rowid WHERE f.${table} MATCH ? AND ${where.sql}${match.phrase ? ' AND (instr(lower(l.message), ?) > 0 OR instr(lower(l.context), ?) > 0)' : ''} ORDER BY f.rowid DESC`,
+        args: [match.expression, ...where.args, ...(match.phrase ? [match.phrase, match.phrase] : [])],
+      };
+    }
+  }
+
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.reader.prepare(text);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(text, s);
+    }
+    return s;
+  }
+}
+
+function openDb(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  // Retention deletes old pages; let new entries reuse them rather than grow the file.
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const m of logMigrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+  }
+}

@@ -1,0 +1,147 @@
+/** The log part of the store contract: append, filters, full-text, counts, cursors, retention. */
+import { describe, expect, it } from 'vitest';
+import type { NewLogEntry } from '../../logs/entry.js';
+import type { Store } from '../index.js';
+import type { StoreFactory } from './contract.js';
+
+const hour = 3_600_000;
+
+function entry(i: number, over: Partial<NewLogEntry> = {}): NewLogEntry {
+  return {
+    ts: Date.parse('2026-06-01T12:00:00Z') + i * 1000,
+    service: i % 2 ? 'api' : 'db',
+    level: (i % 5) + 1,
+    message: `request ${i} handled in ${i % 7}ms`,
+    context: JSON.stringify({ n: i, route: i % 3 ? '/items' : '/orders' }),
+    trace_id: `trace-${i % 10}`,
+    user_id: i % 4 === 0 ? `user-${i % 8}` : null,
+    hostname: 'host1',
+    process_id: 100 + i,
+    source: 'http',
+    ...over,
+  };
+}
+
+async function searchable(store: Store): Promise<void> {
+  const { lastId } = await store.logs.stats();
+  const deadline = Date.now() + 20_000;
+  while ((await store.logs.searchableUpTo()) < lastId) {
+    if (Date.now() > deadline) throw new Error('full-text index did not catch up');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Registers the log scenarios inside a backend's contract suite. */
+export function describeLogContract(track: (p: Promise<Store>) => Promise<Store>, factory: StoreFactory): void {
+  describe('logs', () => {
+    it('appends in order and answers newest first with every filter', async () => {
+      const store = await track(factory.open());
+      const { firstId, lastId } = await store.logs.append(Array.from({ length: 100 }, (_, i) => entry(i)));
+      expect(lastId - firstId).toBe(99);
+      const newest = await store.logs.query({}, 3, 0);
+      expect(newest.map((r) => r.process_id)).toEqual([199, 198, 197]);
+      expect(newest[0]).toMatchObject({ service: 'api', level: 5, message: 'request 99 handled in 1ms', hostname: 'host1', source: 'http' });
+      expect(JSON.parse(newest[0]!.context!)).toEqual({ n: 99, route: '/orders' });
+
+      const n = async (f: Parameters<Store['logs']['query']>[0]) => (await store.logs.query(f, 500, 0)).length;
+      expect(await n({ service: 'api' })).toBe(50);
+      expect(await n({ level: 4 })).toBe(20);
+      expect(await n({ minLevel: 4 })).toBe(40);
+      expect(await n({ service: 'db', minLevel: 4 })).toBe(20);
+      const t0 = Date.parse('2026-06-01T12:00:00Z');
+      expect(await n({ since: t0 + 10_000, until: t0 + 19_000 })).toBe(10);
+      expect(await n({ since: t0 + 200_000 })).toBe(0);
+      expect(await n({ traceId: 'trace-3' })).toBe(10);
+      expect(await n({ traceId: 'trace-none' })).toBe(0);
+      expect(await n({ userId: 'user-4' })).toBe(12);
+      expect((await store.logs.query({ beforeId: firstId + 5 }, 10, 0)).map((r) => r.process_id)).toEqual([104, 103, 102, 101, 100]);
+      expect((await store.logs.query({ service: 'api' }, 2, 10)).map((r) => r.process_id)).toEqual([179, 177]);
+      expect(await store.logs.count({ service: 'api' }, 1000)).toEqual({ total: 50, capped: false });
+      expect(await store.logs.count({}, 30)).toEqual({ total: 30, capped: true });
+    });
+
+    it('finds words in messages and contexts, all of them, and phrases as written', async () => {
+      const store = await track(factory.open());
+      await store.logs.append([
+        entry(1, { message: 'Payment FAILED for order 17', context: JSON.stringify({ gateway: 'stripe' }) }),
+        entry(2, { message: 'payment accepted', context: null }),
+        entry(3, { message: 'order failed: payment gateway timeout', context: JSON.stringify({ gateway: 'adyen' }) }),
+        entry(4, { message: 'naïve café reçu', context: null }),
+      ]);
+      await searchable(store);
+      const messages = async (q: string, extra = {}) => (await store.logs.query({ q, ...extra }, 10, 0)).map((r) => r.message);
+      expect(await messages('payment')).toEqual(['order failed: payment gateway timeout', 'payment accepted', 'Payment FAILED for order 17']);
+      expect(await messages('failed payment')).toEqual(['order failed: payment gateway timeout', 'Payment FAILED for order 17']);
+      expect(await messages('stripe')).toEqual(['Payment FAILED for order 17']);
+      expect(await messages('"payment failed"')).toEqual(['Payment FAILED for order 17']);
+      expect(await messages('payment', { level: entry(2).level })).toEqual(['payment accepted']);
+      expect(await messages('café')).toEqual(['naïve café reçu']);
+      expect(await messages('nowhere')).toEqual([]);
+      // FTS syntax in user input is just words.
+      expect(await messages('payment AND NOT "x" OR message:* NEAR(')).toEqual([]);
+      expect(await messages('***')).toEqual([]);
+      expect(await store.logs.count({ q: 'payment' }, 100)).toEqual({ total: 3, capped: false });
+    });
+
+    it('keeps any well-formed text as given: unicode, control characters, long lines', async () => {
+      const store = await track(factory.open());
+      const texts = ['emoji 🚀 and 中文', 'tab\tand\nnewline\r', 'x'.repeat(65_536)];
+      await store.logs.append(texts.map((message, i) => entry(i, { message })));
+      expect((await store.logs.query({}, 10, 0)).map((r) => r.message).reverse()).toEqual(texts);
+    });
+
+    it('counts by service and level per time window', async () => {
+      const store = await track(factory.open());
+      await store.logs.append(Array.from({ length: 50 }, (_, i) => entry(i)));
+      const t0 = Date.parse('2026-06-01T12:00:00Z');
+      const counts = await store.logs.levelCounts(t0, t0 + hour);
+      expect(counts.reduce((a, c) => a + c.count, 0)).toBe(50);
+      expect(counts.find((c) => c.service === 'api' && c.level === 2)).toEqual({ service: 'api', level: 2, count: 5 });
+      expect((await store.logs.levelCounts(t0, t0 + hour, 'db')).every((c) => c.service === 'db')).toBe(true);
+      expect(await store.logs.levelCounts(t0 + 2 * hour, t0 + 3 * hour)).toEqual([]);
+    });
+
+    it('commits source cursors with the entries', async () => {
+      const store = await track(factory.open());
+      await store.logs.append([entry(1)], [{ key: 'spool:api:stdout', value: '1024' }]);
+      await store.logs.append([], [{ key: 'spool:api:stdout', value: '2048' }, { key: 'file:a', value: '{"offset":5}' }]);
+      expect(await store.logs.cursor('spool:api:stdout')).toBe('2048');
+      expect(await store.logs.cursor('file:a')).toBe('{"offset":5}');
+      expect(await store.logs.cursor('nope')).toBeUndefined();
+    });
+
+    it('pages through every match with scan', async () => {
+      const store = await track(factory.open());
+      await store.logs.append(Array.from({ length: 250 }, (_, i) => entry(i)));
+      const pages: number[] = [];
+      let seen = 0;
+      for await (const page of store.logs.scan({ service: 'api' }, 40)) {
+        pages.push(page.length);
+        seen += page.length;
+      }
+      expect(seen).toBe(125);
+      expect(pages[0]).toBe(40);
+    });
+
+    it('deletes entries past the retention age in small batches and keeps the rest searchable', async () => {
+      const store = await track(factory.open());
+      const now = Date.parse('2026-06-10T00:00:00Z');
+      const old = Array.from({ length: 9000 }, (_, i) => entry(i, { ts: now - 10 * 86_400_000 + i, message: `old entry ${i}` }));
+      const fresh = Array.from({ length: 9000 }, (_, i) => entry(i, { ts: now - 1000 + (i % 1000), message: `fresh entry ${i}` }));
+      await store.logs.append(old);
+      await store.logs.append(fresh);
+      let total = 0;
+      for (let round = 0; round < 20; round++) {
+        const { deleted, more } = await store.logs.retain({ maxAgeMs: 7 * 86_400_000, maxBytes: Number.MAX_SAFE_INTEGER }, now);
+        expect(deleted).toBeLessThanOrEqual(5000);
+        total += deleted;
+        if (!more) break;
+      }
+      expect(total).toBeGreaterThanOrEqual(8192);
+      expect(await store.logs.count({ q: undefined, until: now - 86_400_000 }, 100_000)).toMatchObject({ total: 9000 - total });
+      expect((await store.logs.count({ since: now - 2000 }, 100_000)).total).toBe(9000);
+      await searchable(store);
+      expect((await store.logs.query({ q: 'fresh' }, 1, 0))[0]?.message).toBe('fresh entry 8999');
+    });
+  });
+}
