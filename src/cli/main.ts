@@ -10,6 +10,7 @@ import { HubError } from './client.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerHubCommand } from './commands/hub.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
 import { paint } from './output.js';
@@ -59,6 +60,7 @@ registerDaemonCommands(program, run);
 registerServiceCommands(program, run);
 registerStartupCommand(program, run);
 registerConfigCommands(program, run);
+registerLogsCommand(program, run);
 
 try {
   await program.parseAsync(process.argv);

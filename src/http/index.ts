@@ -20,6 +20,7 @@ import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { logRoutes } from './routes/logs.js';
+import { otlpRoutes } from './routes/otlp.js';
 import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
 import { ErrorSchema } from './schemas.js';
@@ -75,5 +76,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(dashboardRoutes, { supervisor: deps.supervisor, host: deps.host });
   await app.register(eventRoutes, { store: deps.store });
   await app.register(logRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
+  await app.register(otlpRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   return app;
 }

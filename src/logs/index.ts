@@ -46,6 +46,8 @@ export interface LogService {
   counts(since: number, until: number, service?: string): Promise<Record<string, Record<string, number>>>;
   /** Calls `listener` with every batch of committed entries; returns the unsubscribe function. */
   onAppended(listener: TailListener): () => void;
+  /** The value of a source cursor committed with earlier writes (file tail offsets). */
+  cursor(key: string): Promise<string | undefined>;
   /** Entries waiting for a commit. */
   readonly queueDepth: number;
   start(): void;
@@ -98,6 +100,7 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
       return { ids: accepted.map((_, i) => firstId + i), rejected };
     },
     write: (entries, cursors) => writer.write(entries, cursors),
+    cursor: (key) => repo.cursor(key),
     async query(filter, limit, offset) {
       const [rows, count] = await Promise.all([repo.query(filter, limit, offset), repo.count(filter, 10_000)]);
       return { logs: rows.map(toLogEntry), total: count.total, capped: count.capped };
