@@ -15,6 +15,7 @@ import type { LogService } from '../logs/index.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { HostSampler } from '../system/host.js';
+import { installRequestDecompression } from './encoding.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -53,6 +54,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app, deps.bodyLimit);
+  installRequestDecompression(app);
   app.addSchema(ErrorSchema);
   await app.register(swagger, {
     openapi: {

@@ -66,6 +66,11 @@ const serviceName = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 /** A validated entry, or the reason it was refused. */
 export type Validated = { ok: true; entry: NewLogEntry } | { ok: false; error: string };
 
+/** The string with any lone surrogate replaced by U+FFFD: what UTF-8 storage can hold. */
+export function wellFormed(s: string): string {
+  return s.isWellFormed() ? s : s.toWellFormed();
+}
+
 /** Validates one entry of seed 000's LogEntry shape received over HTTP. */
 export function validateEntry(raw: unknown, limits: EntryLimits, now: number, source: LogSource = 'http'): Validated {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('an entry must be a JSON object');
@@ -106,7 +111,18 @@ export function validateEntry(raw: unknown, limits: EntryLimits, now: number, so
   }
   return {
     ok: true,
-    entry: { ts, service: r.service_name, level: levelCode[level], message: r.message, context, trace_id: trace.value, user_id: user.value, hostname: host.value, process_id: pid, source },
+    entry: {
+      ts,
+      service: r.service_name,
+      level: levelCode[level],
+      message: wellFormed(r.message),
+      context,
+      trace_id: trace.value && wellFormed(trace.value),
+      user_id: user.value && wellFormed(user.value),
+      hostname: host.value && wellFormed(host.value),
+      process_id: pid,
+      source,
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  * stays one entry.
  */
 import { levelCode, levelFromPino, parseLevel } from './levels.js';
-import type { LogSource, NewLogEntry } from './entry.js';
+import { wellFormed, type LogSource, type NewLogEntry } from './entry.js';
 
 /** Who the lines belong to. */
 export interface LineOrigin {
@@ -119,15 +119,15 @@ function fromJson(j: Record<string, unknown>, base: NewLogEntry, maxBytes: numbe
   if (typeof level === 'number') base.level = levelCode[levelFromPino(level)];
   else if (typeof level === 'string') base.level = levelCode[parseLevel(level) ?? 'INFO'];
   const message = j.msg ?? j.message;
-  if (typeof message === 'string') base.message = truncate(message, maxBytes);
+  if (typeof message === 'string') base.message = truncate(wellFormed(message), maxBytes);
   const time = j.time ?? j.timestamp ?? j.ts ?? j['@timestamp'];
   const ts = typeof time === 'number' ? (time < 1e11 ? time * 1000 : time) : typeof time === 'string' ? Date.parse(time) : NaN;
   if (Number.isFinite(ts)) base.ts = ts;
   const trace = j.trace_id ?? j.traceId;
-  if (typeof trace === 'string' && trace.length <= 200) base.trace_id = trace;
+  if (typeof trace === 'string' && trace.length <= 200) base.trace_id = wellFormed(trace);
   const user = j.user_id ?? j.userId;
-  if (typeof user === 'string' && user.length <= 200) base.user_id = user;
-  if (typeof j.hostname === 'string') base.hostname = j.hostname;
+  if (typeof user === 'string' && user.length <= 200) base.user_id = wellFormed(user);
+  if (typeof j.hostname === 'string') base.hostname = wellFormed(j.hostname);
   if (typeof j.pid === 'number') base.process_id = j.pid;
   let context: Record<string, unknown> | undefined;
   if (j.context !== null && typeof j.context === 'object' && !Array.isArray(j.context)) context = j.context as Record<string, unknown>;

@@ -17,10 +17,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** Starts a hub for `services` with extra `hub` settings; waits for boot-time starts. */
-export async function startTestHub(services: Record<string, unknown>, hubSettings: Record<string, unknown> = {}): Promise<TestHub> {
+/** Starts a hub for `services` with extra `hub` settings (and other top-level `extra` config); waits for boot-time starts. */
+export async function startTestHub(services: Record<string, unknown>, hubSettings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<TestHub> {
   const dataDir = tempDir('wh-api-');
-  const file = writeConfig(tempDir(), { hub: { port: await freePort(), data_dir: dataDir, ...hubSettings }, services });
+  const file = writeConfig(tempDir(), { ...extra, hub: { port: await freePort(), data_dir: dataDir, ...hubSettings }, services });
   const config = loadConfig({ file, env: process.env });
   const hub = await startHub({ config, logger: pino({ level: 'silent' }), serviceEnv: { PATH: process.env.PATH ?? '' }, version: 'test' });
   await waitFor('startup', async () => (await fetch(`${hub.url}/health/startup`)).status === 200);

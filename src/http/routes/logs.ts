@@ -12,8 +12,7 @@ import type { LogFilter } from '../../store/index.js';
 import { errors } from '../schemas.js';
 
 const LevelName = Type.String({ description: 'DEBUG, INFO, WARNING, ERROR or CRITICAL (case-insensitive)' });
-const Filters = Type.Object(
-  {
+const filterProps = {
     service: Type.Optional(Type.String({ maxLength: 100 })),
     level: Type.Optional(LevelName),
     min_level: Type.Optional(Type.String({ description: 'at least this level' })),
@@ -23,9 +22,8 @@ const Filters = Type.Object(
     user_id: Type.Optional(Type.String({ maxLength: 200 })),
     q: Type.Optional(Type.String({ maxLength: 500, description: 'words that must all occur in message or context; "in quotes" for an exact phrase' })),
     before_id: Type.Optional(Type.Integer({ minimum: 1, description: 'only entries older than this id (keyset paging)' })),
-  },
-  { additionalProperties: false },
-);
+};
+const Filters = Type.Object(filterProps, { additionalProperties: false });
 type FilterQuery = Static<typeof Filters>;
 
 const Entry = Type.Object({
@@ -101,13 +99,14 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBody
       schema: {
         tags: ['logs'],
         summary: 'Query entries, newest first',
-        querystring: Type.Intersect([
-          Filters,
-          Type.Object({
+        querystring: Type.Object(
+          {
+            ...filterProps,
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
             offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
-          }),
-        ]),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             logs: Type.Array(Entry),
@@ -134,7 +133,7 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBody
       schema: {
         tags: ['logs'],
         summary: 'Every matching entry as CSV or JSON, streamed',
-        querystring: Type.Intersect([Filters, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])) })]),
+        querystring: Type.Object({ ...filterProps, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])) }, { additionalProperties: false }),
         response: { ...errors(400, 401, 403) },
       },
     },
@@ -182,7 +181,11 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBody
     {
       websocket: true,
       config: { permission: 'read' },
-      schema: { tags: ['logs'], summary: 'Live tail over WebSocket: messages {"type":"entries","entries":[…]}', querystring: Type.Intersect([Filters, Type.Object({ access_token: Type.Optional(Type.String()) })]) },
+      schema: {
+        tags: ['logs'],
+        summary: 'Live tail over WebSocket: messages {"type":"entries","entries":[…]}',
+        querystring: Type.Object({ ...filterProps, access_token: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      },
     },
     (socket, req) => {
       const { access_token: _token, ...rest } = req.query as FilterQuery & { access_token?: string };
