@@ -50,6 +50,8 @@ export interface LogService {
   cursor(key: string): Promise<string | undefined>;
   /** Entries waiting for a commit. */
   readonly queueDepth: number;
+  /** Size and progress figures of the store. */
+  stats(): Promise<{ rows: number; bytes: number; last_id: number; searchable_up_to: number; queue_depth: number }>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -100,6 +102,10 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
       return { ids: accepted.map((_, i) => firstId + i), rejected };
     },
     write: (entries, cursors) => writer.write(entries, cursors),
+    async stats() {
+      const [s, searchable] = await Promise.all([repo.stats(), repo.searchableUpTo()]);
+      return { rows: s.rows, bytes: s.bytes, last_id: s.lastId, searchable_up_to: searchable, queue_depth: writer.depth };
+    },
     cursor: (key) => repo.cursor(key),
     async query(filter, limit, offset) {
       const [rows, count] = await Promise.all([repo.query(filter, limit, offset), repo.count(filter, 10_000)]);

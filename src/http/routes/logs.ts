@@ -57,6 +57,33 @@ const IngestEntry = Type.Object(
 
 /** The log routes. */
 export const logRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBodyLimit: number }> = async (app, { logs, ingestBodyLimit }) => {
+  // Plain JSON.parse for ingest bodies: the prototype-poisoning scan of the default parser
+  // costs ~8% of ingest, and entries are copied field by field, never merged into objects.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: ingestBodyLimit }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (err) {
+      (err as Error & { statusCode: number }).statusCode = 400;
+      done(err as Error, undefined);
+    }
+  });
+
+  app.get(
+    '/api/logs/stats',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['logs'],
+        summary: 'Size of the log store, how far full-text search has caught up, the write queue',
+        response: {
+          200: Type.Object({ rows: Type.Integer(), bytes: Type.Integer(), last_id: Type.Integer(), searchable_up_to: Type.Integer(), queue_depth: Type.Integer() }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async () => logs.stats(),
+  );
   app.post(
     '/api/logs/ingest',
     {

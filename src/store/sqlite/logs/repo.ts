@@ -164,7 +164,9 @@ export class SqliteLogRepo implements LogRepo {
   }
 
   async stats(): Promise<{ rows: number; bytes: number; lastId: number }> {
-    const rows = (this.db.prepare('SELECT COUNT(*) AS n FROM logs').get() as { n: number }).n;
+    // Ids are contiguous and retention deletes from the oldest end: the count is a subtraction.
+    const first = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
+    const rows = first === null ? 0 : this.lastId - first + 1;
     return { rows, bytes: this.bytes(), lastId: this.lastId };
   }
 
