@@ -35,26 +35,37 @@ export class HubClient {
     try {
       res = await fetch(`${this.address.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new AppError(
-        'hub/unreachable',
-        `cannot reach the hub at ${this.address.url} (${cause === 'ECONNREFUSED' ? 'connection refused' : cause}). Start it with "wheelhouse up" (or "npm start"), or point WHEELHOUSE_URL at it.`,
-      );
+      throw unreachable(this.address, err);
     }
     const text = await res.text();
-    let parsed: unknown;
+    if (!res.ok) throw answerError(this.address, res.status, text);
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      return (text ? JSON.parse(text) : undefined) as T;
     } catch {
       throw new HubError(res.status, 'internal', `the hub answered ${res.status} with a body that is not JSON`);
     }
-    if (!res.ok) {
-      const e = (parsed as ErrorBody | undefined)?.error;
-      let message = e?.message ?? `HTTP ${res.status}`;
-      if (res.status === 401 && !this.address.token) message += ` (no token: set WHEELHOUSE_TOKEN, or run on the hub's machine where ${this.address.tokenSource} is readable)`;
-      else if (res.status === 401) message += ` (token from ${this.address.tokenSource})`;
-      throw new HubError(res.status, e?.code ?? 'internal', message);
-    }
-    return parsed as T;
   }
+}
+
+/** The error for a hub that could not be reached at all (`err` from fetch or a socket). */
+export function unreachable(address: HubAddress, err: unknown): AppError {
+  const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).message;
+  return new AppError(
+    'hub/unreachable',
+    `cannot reach the hub at ${address.url} (${cause === 'ECONNREFUSED' ? 'connection refused' : cause}). Start it with "wheelhouse up" (or "npm start"), or point WHEELHOUSE_URL at it.`,
+  );
+}
+
+/** The error for a hub's answer with a non-2xx `status` and body `text`; says where the token came from on a 401. */
+export function answerError(address: HubAddress, status: number, text: string): HubError {
+  let e: ErrorBody['error'] | undefined;
+  try {
+    e = text ? (JSON.parse(text) as ErrorBody | undefined)?.error : undefined;
+  } catch {
+    return new HubError(status, 'internal', `the hub answered ${status} with a body that is not JSON`);
+  }
+  let message = e?.message ?? `HTTP ${status}`;
+  if (status === 401 && !address.token) message += ` (no token: set WHEELHOUSE_TOKEN, or run on the hub's machine where ${address.tokenSource} is readable)`;
+  else if (status === 401) message += ` (token from ${address.tokenSource})`;
+  return new HubError(status, e?.code ?? 'internal', message);
 }
