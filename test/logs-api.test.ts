@@ -199,6 +199,24 @@ describe('live tail', () => {
     ws.close();
   });
 
+  it('applies time filters to the live tail too', async () => {
+    const url = `${t.url.replace('http', 'ws')}/api/logs/stream?service=timed&start_time=${encodeURIComponent(iso(-3_600_000))}`;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${t.token}` } });
+    const got: { message: string }[] = [];
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; entries?: { message: string }[] };
+      if (m.type === 'entries') got.push(...m.entries!);
+    });
+    await new Promise((r, j) => (ws.once('message', r), ws.once('error', j)));
+    await ingest([
+      { service_name: 'timed', message: 'now' },
+      { service_name: 'timed', message: 'in two hours', timestamp: new Date(Date.now() + 7_200_000).toISOString() },
+    ]);
+    await waitFor('the future entry', () => got.length > 0);
+    expect(got.map((e) => e.message)).toEqual(['in two hours']);
+    ws.close();
+  });
+
   it('refuses a WebSocket without a token, and accepts access_token', async () => {
     const refused = new WebSocket(`${t.url.replace('http', 'ws')}/api/logs/stream`);
     const status = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));

@@ -47,7 +47,8 @@ function report(err: unknown): number {
   }
   if (err instanceof HubError || isAppError(err)) {
     const code = (err as { code: string }).code;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message: err.message } }, null, 2)}\n`);
+    // One line, so it stays valid NDJSON after streamed output.
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message: err.message } })}\n`);
     else process.stderr.write(`${paint('red', 'error:')} ${err.message}\n`);
     return code === 'request/invalid' ? 2 : 1;
   }

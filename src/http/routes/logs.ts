@@ -261,6 +261,10 @@ export function matches(f: LogFilter, e: LogEntry): boolean {
   if (f.minLevel !== undefined && code < f.minLevel) return false;
   if (f.traceId !== undefined && e.trace_id !== f.traceId) return false;
   if (f.userId !== undefined && e.user_id !== f.userId) return false;
+  if (f.since !== undefined || f.until !== undefined) {
+    const ts = Date.parse(e.timestamp);
+    if ((f.since !== undefined && ts < f.since) || (f.until !== undefined && ts > f.until)) return false;
+  }
   if (f.q !== undefined) {
     const haystack = `${e.message} ${e.context ? JSON.stringify(e.context) : ''}`.toLowerCase();
     const words = f.q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
