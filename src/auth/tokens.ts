@@ -39,21 +39,34 @@ function newSecret(): string {
  * Makes sure the admin token file exists and the store knows its hash. Reuses the file's
  * token across restarts; if the file is gone, makes a new token and revokes the old one.
  */
-export async function ensureAdminToken(store: Store, dataDir: string): Promise<void> {
-  const file = adminTokenPath(dataDir);
+export async function ensureAdminToken(store: Store, dataDir: string): Promise<string> {
+  return ensureTokenFile(store, adminTokenPath(dataDir), 'admin', ['admin']);
+}
+
+/**
+ * The token the hub gives its supervised services (as WHEELHOUSE_TOKEN): it may only send
+ * logs and metrics. Kept in <data-dir>/services.token (0600) so re-adopted services keep a
+ * valid one across hub restarts.
+ */
+export async function ensureServicesToken(store: Store, dataDir: string): Promise<string> {
+  return ensureTokenFile(store, join(dataDir, 'services.token'), 'services', ['ingest']);
+}
+
+async function ensureTokenFile(store: Store, file: string, name: string, tokenScopes: Scope[]): Promise<string> {
   const now = new Date().toISOString();
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
-    if (secret && (await store.tokens.findByHash(hashToken(secret)))) return;
+    const known = secret ? await store.tokens.findByHash(hashToken(secret)) : undefined;
+    if (known && !known.revoked_at) return secret;
   }
-  const previous = await store.tokens.findByName('admin');
+  const previous = await store.tokens.findByName(name);
   if (previous) await store.tokens.revoke(previous.id, now);
   const secret = newSecret();
   const record: TokenRecord = {
     id: randomBytes(8).toString('hex'),
-    name: previous ? `admin-${Date.now()}` : 'admin',
+    name: previous ? `${name}-${Date.now()}` : name,
     hash: hashToken(secret),
-    scopes: ['admin'],
+    scopes: tokenScopes,
     created_at: now,
     expires_at: null,
     last_used_at: null,
@@ -61,6 +74,7 @@ export async function ensureAdminToken(store: Store, dataDir: string): Promise<v
   };
   await store.tokens.create(record);
   writeFileAtomic(file, `${secret}\n`, 0o600);
+  return secret;
 }
 
 /** Checks bearer tokens against the store. */

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ensureAdminToken } from '../auth/tokens.js';
+import { ensureAdminToken, ensureServicesToken } from '../auth/tokens.js';
 import type { Config } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
@@ -59,6 +59,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let ready = false;
   let started = false;
   const host = new HostSampler(dataDir, config.hub.sampleIntervalMs);
+  // Filled in as the hub learns them (token after the store opens, URL after listening);
+  // read at every spawn.
+  const serviceEnv: Record<string, string> = { ...opts.serviceEnv };
 
   const lifecycle = new Lifecycle(
     [
@@ -68,6 +71,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         start: async () => {
           store = await openStore(config.store, dataDir);
           await ensureAdminToken(store, dataDir);
+          // Services can ship their own logs (wheelhouse/pino) with an ingest-only token.
+          serviceEnv.WHEELHOUSE_TOKEN = await ensureServicesToken(store, dataDir);
         },
         stop: async () => store?.close(),
       },
@@ -106,7 +111,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             logger: logger.child({ component: 'supervisor' }),
             dataDir,
             sampleIntervalMs: config.hub.sampleIntervalMs,
-            baseEnv: opts.serviceEnv,
+            baseEnv: serviceEnv,
             output: logs.capture,
           });
           http = await buildHttpServer({
@@ -123,6 +128,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           });
           // Listen before touching services: a taken port must fail before anything is spawned.
           await listen(http, config.hub.host, config.hub.port);
+          serviceEnv.WHEELHOUSE_URL = urlOf(http, config.hub.host, config.hub.port);
         },
         stop: async () => http?.close(),
       },
@@ -143,13 +149,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   );
 
   await lifecycle.start();
-  const address = http.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.hub.port;
-  const hostForUrl = config.hub.host.includes(':') ? `[${config.hub.host}]` : config.hub.host;
+  const url = urlOf(http, config.hub.host, config.hub.port);
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
-    port,
+    url,
+    port: Number(new URL(url).port),
     supervisor,
     logs,
     stop: (o) => {
@@ -158,6 +162,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       return stopping;
     },
   };
+}
+
+/** The URL local clients reach the hub at (a wildcard listen address becomes loopback). */
+function urlOf(app: FastifyInstance, host: string, configuredPort: number): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : configuredPort;
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
