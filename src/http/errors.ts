@@ -15,7 +15,7 @@ export function frameworkErrorHandler(err: FastifyError, _request: FastifyReques
 /** Installs the error and not-found handlers. */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const appError = isAppError(err) ? err : translate(err, bodyLimit);
+    const appError = isAppError(err) ? err : translate(err, request.routeOptions.bodyLimit ?? bodyLimit);
     if (!appError) request.log.error({ err }, 'unhandled error');
     const { status, body } = toErrorBody(appError ?? err);
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="wheelhouse"');
@@ -51,6 +51,7 @@ function translate(err: FastifyError, bodyLimit: number): AppError | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('request/malformed_json', `malformed JSON body: ${err.message}`);
   }
+  if (typeof err.code === 'string' && err.code.startsWith('Z_')) return new AppError('request/invalid', 'the body is not valid gzip or deflate data (Content-Encoding)');
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('request/malformed_json', `malformed request: ${err.message}`);
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return new AppError('request/invalid', err.message);
   return undefined;

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.js';
 import type { LogService } from '../../logs/index.js';
+import { usePlainJsonParser } from '../json.js';
 import { exportResponse, otlpMediaTypes, receiveLogs, type OtlpEncoding } from '../../logs/otlp/index.js';
 import { errors } from '../schemas.js';
 
@@ -30,6 +31,7 @@ const Protobuf = Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', des
 
 /** The OTLP routes. */
 export const otlpRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBodyLimit: number }> = async (app, { logs, ingestBodyLimit }) => {
+  usePlainJsonParser(app, ingestBodyLimit);
   // Scoped to this plugin: no other route accepts protobuf.
   app.addContentTypeParser(otlpMediaTypes.protobuf, { parseAs: 'buffer', bodyLimit: ingestBodyLimit }, (_req, body, done) => done(null, body));
 
