@@ -13,7 +13,7 @@ import { EventBus } from '../core/events.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { buildHttpServer } from '../http/index.js';
 import { defaultLimits } from '../logs/entry.js';
-import { createLogService, type LogService } from '../logs/index.js';
+import { createFileTailer, createLogService, type FileTailer, type LogService } from '../logs/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSupervisor, type Supervisor } from '../supervisor/index.js';
 import { HostSampler } from '../system/host.js';
@@ -55,6 +55,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let http!: FastifyInstance;
   let recorder!: { stop(): Promise<void> };
   let logs!: LogService;
+  let fileTailer: FileTailer | undefined;
   let stopServicesOnExit = true;
   let ready = false;
   let started = false;
@@ -92,6 +93,20 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           logs.start();
         },
         stop: async () => logs?.stop(),
+      },
+      {
+        name: 'log-files',
+        start: async () => {
+          fileTailer = createFileTailer({
+            services: config.services,
+            logs,
+            hostname: config.system.hostname,
+            maxMessageBytes: config.logs.maxMessageBytes,
+            logger: logger.child({ component: 'log-files' }),
+          });
+          await fileTailer.start();
+        },
+        stop: async () => fileTailer?.stop(),
       },
       {
         name: 'recorder',

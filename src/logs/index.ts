@@ -13,6 +13,7 @@ import { LogWriter } from './writer.js';
 
 export type { LogEntry, NewLogEntry, LogSource, EntryLimits } from './entry.js';
 export { levelCode, levelNames, parseLevel, type LevelName } from './levels.js';
+export { createFileTailer, type FileTailer, type FileTailerDeps } from './tail/index.js';
 
 /** Settings of the log pipeline. */
 export interface LogSettings {

@@ -6,7 +6,7 @@
  * stays one entry.
  */
 import { levelCode, levelFromPino, parseLevel } from './levels.js';
-import { wellFormed, type LogSource, type NewLogEntry } from './entry.js';
+import { defaultLimits, depthExceeds, wellFormed, type LogSource, type NewLogEntry } from './entry.js';
 
 /** Who the lines belong to. */
 export interface LineOrigin {
@@ -15,6 +15,8 @@ export interface LineOrigin {
   hostname: string | null;
   processId: number | null;
   maxMessageBytes: number;
+  /** JSON text of the context given to plain (non-JSON) lines, e.g. the file they were read from; JSON lines keep their own. */
+  plainContext?: string | null;
 }
 
 const continuation = /^(?:[ \t]+\S|Caused by[: ]|\.\.\. \d+ more|During handling of the above exception)/;
@@ -85,7 +87,7 @@ export class LineParser {
       service: o.service,
       level: levelCode.INFO,
       message: truncate(line, o.maxMessageBytes),
-      context: null,
+      context: o.plainContext ?? null,
       trace_id: null,
       user_id: null,
       hostname: o.hostname,
@@ -135,7 +137,16 @@ function fromJson(j: Record<string, unknown>, base: NewLogEntry, maxBytes: numbe
     if (knownJsonKeys.has(k)) continue;
     (context ??= {})[k] = v;
   }
-  base.context = context ? JSON.stringify(context) : null;
+  if (context) {
+    const text = JSON.stringify(context);
+    // Output lines get the limits HTTP ingest applies; an oversized context is replaced, not stored whole.
+    base.context =
+      text.length > maxBytes || depthExceeds(context, defaultLimits.maxContextDepth)
+        ? JSON.stringify({ context_dropped: `${text.length} characters or deeper than ${defaultLimits.maxContextDepth} levels` })
+        : text;
+  } else {
+    base.context = null;
+  }
   return base;
 }
 

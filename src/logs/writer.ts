@@ -43,11 +43,11 @@ export class LogWriter {
 
   /**
    * Queues entries (and the source cursors to commit with them); resolves with their ids once
-   * committed. Throws `logs/queue_full` at once when the queue has no room.
+   * committed. Rejects with `logs/queue_full` at once when the queue has no room.
    */
   write(entries: readonly NewLogEntry[], cursors: readonly SourceCursor[] = []): Promise<{ firstId: number; lastId: number }> {
     if (this.queued > 0 && this.queued + entries.length > this.limits.maxQueued) {
-      throw new AppError('logs/queue_full', `the log write queue is full (${this.queued} entries waiting); retry shortly`);
+      return Promise.reject(new AppError('logs/queue_full', `the log write queue is full (${this.queued} entries waiting); retry shortly`));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ entries, cursors, resolve, reject });
