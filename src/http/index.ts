@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenVerifier } from '../auth/tokens.js';
@@ -28,6 +29,8 @@ import { ErrorSchema } from './schemas.js';
 
 /** What the API is built from. */
 export interface HttpDeps {
+  /** The already-listening server to answer on (see hub/listener.ts). */
+  server: Server;
   store: Store;
   supervisor: Supervisor;
   logs: LogService;
@@ -40,9 +43,11 @@ export interface HttpDeps {
   version: string;
 }
 
-/** Builds the app (not listening yet). */
+/** Builds the app on the given server and makes it ready; attach `app.routing` to serve. */
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
+    // The server already listens (bound before services start); Fastify only handles requests.
+    serverFactory: () => deps.server,
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request lines would drown the hub's log under dashboard polling; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -79,5 +84,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(eventRoutes, { store: deps.store });
   await app.register(logRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   await app.register(otlpRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
+  await app.ready();
   return app;
 }

@@ -8,15 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminToken, ensureServicesToken } from '../auth/tokens.js';
 import type { Config } from '../core/config/index.js';
-import { AppError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import { Lifecycle } from '../core/lifecycle.js';
-import { buildHttpServer } from '../http/index.js';
 import { defaultLimits } from '../logs/entry.js';
 import { createFileTailer, createLogService, type FileTailer, type LogService } from '../logs/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSupervisor, type Supervisor } from '../supervisor/index.js';
 import { HostSampler } from '../system/host.js';
+import { HubListener } from './listener.js';
 import { claimPidFile, releasePidFile } from './pidfile.js';
 import { recordEvents } from './recorder.js';
 
@@ -53,6 +52,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let store!: Store;
   let supervisor!: Supervisor;
   let http!: FastifyInstance;
+  let listener!: HubListener;
   let recorder!: { stop(): Promise<void> };
   let logs!: LogService;
   let fileTailer: FileTailer | undefined;
@@ -67,6 +67,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const lifecycle = new Lifecycle(
     [
       { name: 'pidfile', start: async () => claimPidFile(dataDir), stop: async () => releasePidFile(dataDir) },
+      {
+        name: 'listener',
+        start: async () => {
+          // Bound first: a taken port must fail the start before anything is spawned.
+          listener = await HubListener.bind(config.hub.host, config.hub.port);
+          serviceEnv.WHEELHOUSE_URL = listener.url(config.hub.host);
+        },
+        stop: async () => listener?.close(),
+      },
       {
         name: 'store',
         start: async () => {
@@ -117,7 +126,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       },
       { name: 'host', start: async () => host.start(), stop: async () => host.stop() },
       {
-        name: 'http',
+        name: 'supervisor',
         start: async () => {
           supervisor = createSupervisor({
             services: config.services,
@@ -129,7 +138,23 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             baseEnv: serviceEnv,
             output: logs.capture,
           });
+          // Spawns the boot-time services in the background: they start while the API loads.
+          await supervisor.start();
+          ready = true;
+          void supervisor.startupDone.then(() => (started = true));
+        },
+        stop: async () => {
+          ready = false;
+          await supervisor.stop({ stopServices: stopServicesOnExit });
+        },
+      },
+      {
+        name: 'http',
+        start: async () => {
+          // Loaded here, not at the top: services are already starting while this loads.
+          const { buildHttpServer } = await import('../http/index.js');
           http = await buildHttpServer({
+            server: listener.server,
             store,
             supervisor,
             logs,
@@ -141,30 +166,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });
-          // Listen before touching services: a taken port must fail before anything is spawned.
-          await listen(http, config.hub.host, config.hub.port);
-          serviceEnv.WHEELHOUSE_URL = urlOf(http, config.hub.host, config.hub.port);
+          listener.attach(http.routing);
         },
         stop: async () => http?.close(),
-      },
-      {
-        name: 'supervisor',
-        start: async () => {
-          await supervisor.start();
-          ready = true;
-          void supervisor.startupDone.then(() => (started = true));
-        },
-        stop: async () => {
-          ready = false;
-          await supervisor.stop({ stopServices: stopServicesOnExit });
-        },
       },
     ],
     (component, err) => logger.error({ err, component }, 'component failed to stop'),
   );
 
   await lifecycle.start();
-  const url = urlOf(http, config.hub.host, config.hub.port);
+  const url = listener.url(config.hub.host);
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -177,24 +188,4 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       return stopping;
     },
   };
-}
-
-/** The URL local clients reach the hub at (a wildcard listen address becomes loopback). */
-function urlOf(app: FastifyInstance, host: string, configuredPort: number): string {
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : configuredPort;
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
-}
-
-async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
-  try {
-    await app.listen({ host, port });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new AppError('hub/port_in_use', `port ${port} on ${host} is already in use (another hub? choose one with --port or WHEELHOUSE_PORT)`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new AppError('hub/port_in_use', `cannot listen on ${host}: no such local address (--host / WHEELHOUSE_HOST)`);
-    if (code === 'EACCES') throw new AppError('hub/port_in_use', `not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
-    throw err;
-  }
 }

@@ -119,6 +119,12 @@ export async function terminate(handle: ProcessHandle, signal: NodeJS.Signals, g
 
 /** Sends SIGKILL to whatever is left of a service whose leader already exited (a crash). */
 export function killLeftovers(pid: number): number {
+  // Fast path (the usual crash): no process left in the group, no /proc scan needed.
+  try {
+    process.kill(-pid, 0);
+  } catch {
+    return 0;
+  }
   const left = familyOf(undefined, pid);
   for (const p of left) safeKill(p.pid, 'SIGKILL');
   return left.length;

