@@ -1,6 +1,8 @@
 // The hub as a real process: killed with SIGKILL it leaves its services running and the
 // next hub re-adopts them; asked to stop, it stops them in reverse dependency order.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, newServiceRecord } from '../src/store/index.js';
 import type { ServiceView } from '../src/supervisor/view.js';
@@ -109,6 +111,20 @@ describe('hub process', () => {
     const again = await startHubProcess(file, dataDir);
     hubs.push(again);
     expect(Object.values(await services(again)).every((s) => s.status === 'running')).toBe(true);
+  });
+
+  it('stops its services when SIGTERM arrives while it is still starting', async () => {
+    const starts = join(tempDir(), 'starts');
+    const file = writeConfig(tempDir(), {
+      services: { early: { command: [node, fixture('crash.mjs')], env: { STARTS_FILE: starts, EXIT_AFTER_MS: '600000' }, stop: { grace: '1s' } } },
+    });
+    const child = spawn(node, [cliPath, 'hub', '--json', '--config', file, '--data-dir', tempDir('wh-hubdata-'), '--port', String(await freePort())], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // The service is spawned before the HTTP API has loaded: signal as soon as it exists.
+    const pid = await waitFor('the service to start', () => existsSync(starts) && Number(readFileSync(starts, 'utf8').split(' ')[1]), 20_000, 2);
+    process.kill(child.pid!, 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(alive(pid)).toBe(false);
   });
 
   it('refuses a second hub on the same data directory and a taken port, clearly and without spawning', async () => {

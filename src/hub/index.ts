@@ -68,15 +68,6 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     [
       { name: 'pidfile', start: async () => claimPidFile(dataDir), stop: async () => releasePidFile(dataDir) },
       {
-        name: 'listener',
-        start: async () => {
-          // Bound first: a taken port must fail the start before anything is spawned.
-          listener = await HubListener.bind(config.hub.host, config.hub.port);
-          serviceEnv.WHEELHOUSE_URL = listener.url(config.hub.host);
-        },
-        stop: async () => listener?.close(),
-      },
-      {
         name: 'store',
         start: async () => {
           store = await openStore(config.store, dataDir);
@@ -85,6 +76,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           serviceEnv.WHEELHOUSE_TOKEN = await ensureServicesToken(store, dataDir);
         },
         stop: async () => store?.close(),
+      },
+      {
+        name: 'listener',
+        start: async () => {
+          // Bound before anything is spawned (a taken port fails the start cleanly), after the
+          // store so the admin token exists by the time anyone can connect.
+          listener = await HubListener.bind(config.hub.host, config.hub.port);
+          serviceEnv.WHEELHOUSE_URL = listener.url(config.hub.host);
+        },
+        stop: async () => listener?.close(),
       },
       {
         name: 'logs',

@@ -17,8 +17,32 @@ export function registerHubCommand(program: Command, run: (fn: () => Promise<num
 async function runHub(flags: GlobalFlags): Promise<number> {
   const config = loadFullConfig(flags);
   // Loaded here, not at the top: the hub's dependencies would slow down every other command.
-  const { startHub } = await import('../../hub/index.js');
   const logger = await makeLogger(config.system.logLevel);
+  // Signals are handled from the first moment: a SIGTERM that arrives while the hub is still
+  // starting (services may already be running) waits for the start, then stops everything.
+  let signalled: string | undefined;
+  let onSignal: (signal: string) => void = (signal) => {
+    signalled ??= signal;
+  };
+  let secondSignal = false;
+  const handle = (signal: string): void => {
+    if (secondSignal) {
+      // A second Ctrl-C: leave at once; the services keep running and the next hub re-adopts them.
+      logger.warn('second signal: exiting without waiting for services');
+      process.exit(130);
+    }
+    secondSignal = true;
+    onSignal(signal);
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+  // A crash must not take the services down with it: log and exit, leave them to the next hub.
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'hub crashed; services keep running and the next hub re-adopts them');
+    process.exit(1);
+  });
+
+  const { startHub } = await import('../../hub/index.js');
   const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version });
   const { dataDir } = config.hub;
   if (!flags.json) {
@@ -33,14 +57,7 @@ async function runHub(flags: GlobalFlags): Promise<number> {
   }
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) {
-        // A second Ctrl-C: leave at once; the services keep running and the next hub re-adopts them.
-        logger.warn('second signal: exiting without waiting for services');
-        process.exit(130);
-      }
-      stopping = true;
+    onSignal = (signal) => {
       logger.info({ signal }, 'stopping services and the hub');
       hub.stop({ stopServices: true }).then(
         () => resolve(0),
@@ -50,13 +67,7 @@ async function runHub(flags: GlobalFlags): Promise<number> {
         },
       );
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    // A crash must not take the services down with it: log and exit, leave them to the next hub.
-    process.on('uncaughtException', (err) => {
-      logger.fatal({ err }, 'hub crashed; services keep running and the next hub re-adopts them');
-      process.exit(1);
-    });
+    if (signalled) onSignal(signalled);
   });
 }
 
