@@ -1,7 +1,6 @@
 /** Wheelhouse under test: the built hub (dist/cli/main.js) in the foreground, driven by its API and CLI. */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { settlesWithin } from '../lib/clock.js';
@@ -77,16 +76,13 @@ class HubSession implements Session {
     this.failed = failsOnExit(hub, 'the wheelhouse hub', () => this.stopped !== undefined, join(dir, 'hub.log'));
   }
 
-  isUp(): Promise<boolean> {
-    const { hostname, port } = new URL(this.url);
-    return new Promise((resolve) => {
-      const socket = connect(Number(port), hostname);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
+  /** Up means the API answers: the hub binds its port early and answers 503 while it loads. */
+  async isUp(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(1000) })).status === 200;
+    } catch {
+      return false;
+    }
   }
 
   async pidOf(name: string): Promise<number | null> {
