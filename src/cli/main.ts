@@ -11,6 +11,8 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerLogsCommand } from './commands/logs.js';
+import { registerAlertsCommands } from './commands/alerts.js';
+import { registerHostsCommands } from './commands/hosts.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
 import { paint } from './output.js';
@@ -62,6 +64,8 @@ registerServiceCommands(program, run);
 registerStartupCommand(program, run);
 registerConfigCommands(program, run);
 registerLogsCommand(program, run);
+registerHostsCommands(program, run);
+registerAlertsCommands(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
  * (the store recorder, the WebSocket feed, alerting) subscribe. Publishing never throws into
  * the publisher: a failing subscriber is reported through `onSubscriberError` and skipped.
  */
+import type { MetricPoint } from '../store/metrics.js';
 import type { ServiceStatus } from './types.js';
 
 /** Every topic and the payload it carries. */
@@ -29,6 +30,14 @@ export interface EventMap {
   'service.errored': { service: string; reason: string; at: string };
   /** CPU and memory of a service's whole process family, every sample interval. Not persisted as an event. */
   'service.sample': { service: string; cpu_percent: number; memory_mb: number; at: string };
+  /** Metric points just stored (agents, scrapes, services). Not persisted as an event. */
+  'metrics.points': { points: readonly MetricPoint[] };
+  /** A host's agent reported (after authentication and validation). */
+  'host.report': { host: string; at: string; interval_s: number };
+  /** A host went online / stale / offline. */
+  'host.status': { host: string; from: string; to: string; at: string };
+  'alert.triggered': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; value: number | null; at: string };
+  'alert.resolved': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; at: string };
 }
 
 /** A topic name. */
@@ -73,6 +82,11 @@ export class EventBus {
     }
     set.add(handler as Handler<Topic>);
     return () => set.delete(handler as Handler<Topic>);
+  }
+
+  /** True when anyone listens to `topic` (lets publishers skip building costly payloads). */
+  hasSubscribers(topic: Topic): boolean {
+    return (this.handlers.get(topic)?.size ?? 0) > 0 || this.catchAll.size > 0;
   }
 
   /** Subscribes to every topic; returns the unsubscribe function. */

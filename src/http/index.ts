@@ -12,7 +12,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { TokenVerifier } from '../auth/tokens.js';
 import { AppError } from '../core/errors.js';
+import type { AlertEngine } from '../alerts/index.js';
+import type { Notifier } from '../alerts/notifiers/index.js';
+import type { HostRegistry } from '../hosts/index.js';
 import type { LogService } from '../logs/index.js';
+import type { MetricsService } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { HostSampler } from '../system/host.js';
@@ -21,7 +25,11 @@ import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
+import { alertsRoutes } from './routes/alerts.js';
+import { channelsRoutes } from './routes/channels.js';
+import { hostsRoutes } from './routes/hosts.js';
 import { logRoutes } from './routes/logs.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
@@ -34,6 +42,10 @@ export interface HttpDeps {
   store: Store;
   supervisor: Supervisor;
   logs: LogService;
+  metrics: MetricsService;
+  hosts: HostRegistry;
+  alerts: AlertEngine;
+  notifier: Notifier;
   host: HostSampler;
   lifecycle: HubLifecycle;
   logger: Logger;
@@ -84,6 +96,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(eventRoutes, { store: deps.store });
   await app.register(logRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   await app.register(otlpRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
+  await app.register(metricsRoutes, { metrics: deps.metrics });
+  await app.register(hostsRoutes, { hosts: deps.hosts, metrics: deps.metrics });
+  await app.register(alertsRoutes, { alerts: deps.alerts });
+  await app.register(channelsRoutes, { notifier: deps.notifier, store: deps.store });
   await app.ready();
   return app;
 }

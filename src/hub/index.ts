@@ -11,6 +11,10 @@ import type { Config } from '../core/config/index.js';
 import { EventBus } from '../core/events.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { defaultLimits } from '../logs/entry.js';
+import { createAlertEngine, type AlertEngine } from '../alerts/index.js';
+import { createNotifier, type Notifier } from '../alerts/notifiers/index.js';
+import { createHostRegistry, type HostRegistry } from '../hosts/index.js';
+import { createMetricsService, type MetricsService } from '../metrics/index.js';
 import { createFileTailer, createLogService, type FileTailer, type LogService } from '../logs/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSupervisor, type Supervisor } from '../supervisor/index.js';
@@ -56,6 +60,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let recorder!: { stop(): Promise<void> };
   let logs!: LogService;
   let fileTailer: FileTailer | undefined;
+  let metrics!: MetricsService;
+  let hosts!: HostRegistry;
+  let notifier!: Notifier;
+  let alerts!: AlertEngine;
   let stopServicesOnExit = true;
   let ready = false;
   let started = false;
@@ -127,6 +135,49 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       },
       { name: 'host', start: async () => host.start(), stop: async () => host.stop() },
       {
+        name: 'metrics',
+        start: async () => {
+          metrics = createMetricsService({
+            repo: store.metrics,
+            bus,
+            settings: config.metrics,
+            scrape: config.scrape,
+            logger: logger.child({ component: 'metrics' }),
+            hubGauges: () => ({ wheelhouse_log_queue_depth: logs.queueDepth }),
+          });
+          await metrics.start();
+        },
+        stop: async () => metrics?.stop(),
+      },
+      {
+        name: 'hosts',
+        start: async () => {
+          hosts = createHostRegistry({ store, metrics, bus, settings: config.agents, dataDir, logger: logger.child({ component: 'hosts' }) });
+          await hosts.start();
+        },
+        stop: async () => hosts?.stop(),
+      },
+      {
+        name: 'alerts',
+        start: async () => {
+          notifier = createNotifier({ channels: config.alerts.channels, repo: store.alerts, logger: logger.child({ component: 'notifier' }), hubUrl: serviceEnv.WHEELHOUSE_URL ?? '' });
+          alerts = createAlertEngine({
+            settings: config.alerts,
+            repo: store.alerts,
+            bus,
+            logs,
+            notifier,
+            logger: logger.child({ component: 'alerts' }),
+            hostInterval: (id) => hosts.intervalOf(id),
+          });
+          await alerts.start();
+        },
+        stop: async () => {
+          await alerts?.stop();
+          await notifier?.stop();
+        },
+      },
+      {
         name: 'supervisor',
         start: async () => {
           supervisor = createSupervisor({
@@ -159,6 +210,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             store,
             supervisor,
             logs,
+            metrics,
+            hosts,
+            alerts,
+            notifier,
             host,
             logger,
             dataDir,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus, Topic } from '../core/events.js';
 import type { Store } from '../store/index.js';
 
-const notRecorded: ReadonlySet<Topic> = new Set(['service.sample']);
+const notRecorded: ReadonlySet<Topic> = new Set(['service.sample', 'metrics.points', 'host.report']);
 
 /** Subscribes the recorder; returns the unsubscribe function. Writes are queued in publish order. */
 export function recordEvents(bus: EventBus, store: Store, logger: Logger): { stop(): Promise<void> } {

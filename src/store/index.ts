@@ -10,6 +10,13 @@
 import type { ServiceRecord, StoredEvent } from '../core/types.js';
 import type { StoreSettings } from '../core/config/index.js';
 import type { LogSource, NewLogEntry } from '../logs/entry.js';
+import type { AlertRepo } from './alerts.js';
+import type { HostRepo } from './hosts.js';
+import type { MetricRepo } from './metrics.js';
+
+export type * from './alerts.js';
+export type * from './hosts.js';
+export type * from './metrics.js';
 
 /** Persisted service state (one row per service name). */
 export interface ServiceStateRepo {
@@ -148,6 +155,9 @@ export interface Store {
   events: EventRepo;
   tokens: TokenRepo;
   logs: LogRepo;
+  hosts: HostRepo;
+  metrics: MetricRepo;
+  alerts: AlertRepo;
 }
 
 /** Opens (and migrates) the store the settings name. SQLite lives in `<dataDir>/wheelhouse.db`. */

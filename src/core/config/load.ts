@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import { findCycle } from '../graph.js';
 import { parseDuration, parseSize } from '../units.js';
 import type { CommandSpec, Config, ConfigOverrides, HealthSpec, ServiceSpec } from './model.js';
+import { agentSettings, alertingSettings, metricSettings, monitoringIssues, scrapeTargets } from './monitoring.js';
 import { PositionIndex } from './positions.js';
 import { resolveReferences } from './references.js';
 import type { RawConfig, RawService } from './schema.js';
@@ -117,6 +118,7 @@ function crossFieldIssues(raw: RawConfig): ConfigIssue[] {
   const cycle = findCycle(Object.entries(services).map(([name, s]) => ({ name, dependsOn: (s.depends_on ?? []).filter((d) => d !== name) })));
   if (cycle) issues.push({ path: ['services', cycle[0]!, 'depends_on'], message: `dependency cycle: ${cycle.join(' -> ')}` });
   if (raw.store?.kind === 'postgres' && !raw.store.url) issues.push({ path: ['store'], message: 'kind postgres needs a url' });
+  issues.push(...monitoringIssues(raw));
   return issues;
 }
 
@@ -148,6 +150,10 @@ function normalize(raw: RawConfig, file: string | null, overrides: ConfigOverrid
       maxQueued: raw.logs?.max_queue ?? 200_000,
       ingestBodyLimit: parseSize(raw.logs?.ingest_body_limit ?? '16MB')!,
     },
+    metrics: metricSettings(raw),
+    agents: agentSettings(raw),
+    scrape: scrapeTargets(raw),
+    alerts: alertingSettings(raw),
     services,
   };
 }

@@ -80,6 +80,10 @@ export interface Config {
   store: StoreSettings;
   system: { environment: string; logLevel: string; hostname: string };
   logs: LogStoreSettings;
+  metrics: MetricSettings;
+  agents: AgentSettings;
+  scrape: ScrapeTargetSpec[];
+  alerts: AlertingSettings;
   services: ServiceSpec[];
 }
 
@@ -88,4 +92,97 @@ export interface ConfigOverrides {
   host?: string;
   port?: number;
   dataDir?: string;
+}
+
+/** Retention of each metric resolution. */
+export interface MetricSettings {
+  rawMs: number;
+  minuteMs: number;
+  hourMs: number;
+}
+
+/** The agents' listener and host judgement. */
+export interface AgentSettings {
+  /** The mutual-TLS listener for agents; null when not configured. */
+  listen: { host: string; port: number } | null;
+  /** Missed intervals before a host is stale; offline after three times that. */
+  staleAfter: number;
+  maxReportsPerMinute: number;
+}
+
+/** A Prometheus text endpoint the hub scrapes. */
+export interface ScrapeTargetSpec {
+  name: string;
+  url: string;
+  intervalMs: number;
+  timeoutMs: number;
+  labels: Record<string, string>;
+  /** Series-name regexes to keep; empty keeps all. */
+  keep: string[];
+}
+
+/** Alert severity. */
+export type SeverityName = 'critical' | 'warning' | 'info';
+
+/** One alert rule (see schema-monitoring.ts for the meaning of each field per kind). */
+export interface AlertRuleSpec {
+  name: string;
+  kind: 'metric' | 'service_down' | 'health' | 'crash_loop' | 'agent_silent' | 'log_pattern';
+  metric: string | null;
+  match: Record<string, string>;
+  op: '>' | '>=' | '<' | '<=' | '==' | '!=';
+  threshold: number;
+  forMs: number;
+  service: string;
+  host: string;
+  intervals: number;
+  query: string | null;
+  level: string | null;
+  windowMs: number;
+  severity: SeverityName;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** One notification channel. */
+export interface ChannelSpec {
+  name: string;
+  type: 'webhook' | 'slack' | 'discord' | 'email' | 'telegram';
+  url: string | null;
+  secret: string | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null } | null;
+  from: string | null;
+  to: string[];
+  botToken: string | null;
+  chatId: string | null;
+  apiUrl: string;
+  timeoutMs: number;
+}
+
+/** Where alerts go: the first matching route (and later ones while `continue`). */
+export interface RouteSpec {
+  match: Record<string, string>;
+  channels: string[];
+  continue: boolean;
+}
+
+/** A window in which matching alerts are not notified. */
+export interface MaintenanceSpec {
+  name: string;
+  startsAt: number;
+  endsAt: number;
+  match: Record<string, string>;
+}
+
+/** Alerting as configured. */
+export interface AlertingSettings {
+  defaults: boolean;
+  rules: AlertRuleSpec[];
+  groupBy: string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  channels: ChannelSpec[];
+  routes: RouteSpec[];
+  maintenance: MaintenanceSpec[];
 }

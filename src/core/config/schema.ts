@@ -4,6 +4,7 @@
  * schema/wheelhouse.schema.json for editors.
  */
 import { Type, type Static } from 'typebox';
+import { AgentSettings, AlertSettings, MetricsSettings, ScrapeTarget } from './schema-monitoring.js';
 
 /** "250ms", "10s", "5m", "1h" or a number of milliseconds. */
 export const Duration = Type.Union(
@@ -145,6 +146,10 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     logs: Type.Optional(LogSettings),
+    metrics: Type.Optional(MetricsSettings),
+    agents: Type.Optional(AgentSettings),
+    scrape: Type.Optional(Type.Array(ScrapeTarget)),
+    alerts: Type.Optional(AlertSettings),
     services: Type.Optional(Type.Record(ServiceName, ServiceSchema, { additionalProperties: false })),
   },
   { additionalProperties: false, title: 'Wheelhouse configuration' },

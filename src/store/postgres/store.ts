@@ -2,7 +2,11 @@
 import pg from 'pg';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
+import type { AlertRepo, HostRepo, MetricRepo } from '../index.js';
+import { postgresAlerts } from './alerts.js';
+import { postgresHosts } from './hosts.js';
 import { PostgresLogRepo } from './logs.js';
+import { postgresMetrics } from './metrics.js';
 import { postgresMigrations } from './migrations.js';
 
 const serviceColumns = [
@@ -24,9 +28,15 @@ export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
 
   readonly logs: PostgresLogRepo;
+  readonly hosts: HostRepo;
+  readonly metrics: MetricRepo;
+  readonly alerts: AlertRepo;
 
   private constructor(private readonly pool: pg.Pool) {
     this.logs = new PostgresLogRepo(pool);
+    this.hosts = postgresHosts(pool);
+    this.metrics = postgresMetrics(pool);
+    this.alerts = postgresAlerts(pool);
   }
 
   /** Connects and checks the server answers; rejects with the server's reason otherwise. */

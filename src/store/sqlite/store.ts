@@ -4,7 +4,11 @@ import { chmodSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
+import type { AlertRepo, HostRepo, MetricRepo } from '../index.js';
+import { sqliteAlerts } from './alerts.js';
+import { sqliteHosts } from './hosts.js';
 import { SqliteLogRepo } from './logs/repo.js';
+import { SqliteMetricRepo } from './metrics/repo.js';
 import { sqliteMigrations } from './migrations.js';
 
 const serviceColumns = [
@@ -24,10 +28,17 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
 
+  readonly hosts: HostRepo;
+  readonly alerts: AlertRepo;
+
   private constructor(
     private readonly db: Database.Database,
     readonly logs: SqliteLogRepo,
-  ) {}
+    readonly metrics: MetricRepo & { close(): Promise<void> },
+  ) {
+    this.hosts = sqliteHosts(db);
+    this.alerts = sqliteAlerts(db);
+  }
 
   /** Opens (creating if needed, mode 0600) the database file. */
   static open(file: string): SqliteStore {
@@ -39,7 +50,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    return new SqliteStore(db, SqliteLogRepo.open(dirname(file)));
+    return new SqliteStore(db, SqliteLogRepo.open(dirname(file)), SqliteMetricRepo.open(dirname(file)));
   }
 
   async migrate(): Promise<void> {
@@ -66,6 +77,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.logs.close();
+    await this.metrics.close();
     if (this.db.open) this.db.close();
   }
 
