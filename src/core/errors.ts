@@ -24,6 +24,7 @@ export const errorStatus = {
   'config/invalid': 400,
   'logs/queue_full': 429,
   'logs/invalid_entry': 400,
+  'alerts/channel_not_found': 404,
   'hub/already_running': 409,
   'hub/port_in_use': 409,
   'hub/starting': 503,
