@@ -1,4 +1,5 @@
-// After tsc: make the CLI entry executable (npm links it as the `wheelhouse` binary).
+// After tsc: make the entry points executable (npm links them as the `wheelhouse` and
+// `wheelhouse-agent` binaries).
 import { chmodSync } from 'node:fs';
 
-chmodSync(new URL('../dist/cli/main.js', import.meta.url), 0o755);
+for (const entry of ['../dist/cli/main.js', '../dist/agent/main.js']) chmodSync(new URL(entry, import.meta.url), 0o755);

@@ -136,27 +136,6 @@ describe('health probes', () => {
 });
 
 describe('authentication and permissions', () => {
-  it('guards every route in the OpenAPI document except the health probes and the docs', async () => {
-    const doc = (await (await t.fetch('/docs/json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path: path.replace('{name}', 'web') })));
-    expect(routes.length).toBeGreaterThanOrEqual(10);
-    const publicPaths = new Set(['/health', '/health/live', '/health/ready', '/health/startup']);
-    for (const { method, path } of routes) {
-      if (publicPaths.has(path)) continue;
-      const body = method === 'POST' ? '{}' : undefined;
-      const hdr = method === 'POST' ? { 'content-type': 'application/json' } : {};
-      const none = await t.fetch(path, { method, headers: hdr, body });
-      expect(none.status, `${method} ${path} without a token`).toBe(401);
-      expect(((await none.json()) as { error: { code: string } }).error.code).toBe('auth/missing_token');
-      for (const bad of ['whk_not-a-real-token-at-all', tokens.expired!, tokens.revoked!]) {
-        const res = await t.fetch(path, { method, headers: { ...hdr, ...auth(bad) }, body });
-        expect(res.status, `${method} ${path} with a bad token`).toBe(401);
-      }
-      const garbled = await t.fetch(path, { method, headers: { ...hdr, authorization: 'Basic abc' }, body });
-      expect(garbled.status).toBe(401);
-    }
-  });
-
   it('names why a token is refused', async () => {
     const msg = async (token: string) => ((await (await t.fetch('/api/services', { headers: auth(token) })).json()) as { error: { message: string } }).error.message;
     expect(await msg(tokens.expired!)).toBe('invalid token: token expired');

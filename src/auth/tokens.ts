@@ -1,25 +1,24 @@
 /**
  * API tokens: random secrets shown once, kept only as SHA-256 hashes, each with scopes.
  * The first hub start creates the admin token and writes it to <data-dir>/admin.token
- * (mode 0600) for the local CLI.
+ * (mode 0600) for the local CLI; it and the services' ingest token belong to no user.
+ * Tokens people create belong to them (api-tokens.ts) and never do more than their
+ * owner's current role allows.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
 import type { Store, TokenRecord } from '../store/index.js';
+import type { CredentialVia, Principal } from './principal.js';
+import { capScopes, type Role } from './roles.js';
+import { isScope } from './scopes.js';
 
-/** What a token may do: read < operate < admin; ingest (send logs and metrics) stands apart; admin covers all. */
-export const scopes = ['read', 'operate', 'admin', 'ingest'] as const;
-/** A token scope. */
-export type Scope = (typeof scopes)[number];
+export { allows, scopes, type Scope } from './scopes.js';
+export type { Principal } from './principal.js';
 
-/** Who is calling, once a token checked out. */
-export interface Principal {
-  tokenId: string;
-  name: string;
-  scopes: Scope[];
-}
+/** Every API token secret made here starts with this. */
+export const tokenPrefix = 'whk_';
 
 /** The admin token file inside a data directory. */
 export function adminTokenPath(dataDir: string): string {
@@ -31,8 +30,9 @@ export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-function newSecret(): string {
-  return `whk_${randomBytes(32).toString('base64url')}`;
+/** A fresh token secret. */
+export function newTokenSecret(): string {
+  return `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function ensureServicesToken(store: Store, dataDir: string): Promis
   return ensureTokenFile(store, join(dataDir, 'services.token'), 'services', ['ingest']);
 }
 
-async function ensureTokenFile(store: Store, file: string, name: string, tokenScopes: Scope[]): Promise<string> {
+async function ensureTokenFile(store: Store, file: string, name: string, tokenScopes: string[]): Promise<string> {
   const now = new Date().toISOString();
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
@@ -61,7 +61,7 @@ async function ensureTokenFile(store: Store, file: string, name: string, tokenSc
   }
   const previous = await store.tokens.findByName(name);
   if (previous) await store.tokens.revoke(previous.id, now);
-  const secret = newSecret();
+  const secret = newTokenSecret();
   const record: TokenRecord = {
     id: randomBytes(8).toString('hex'),
     name: previous ? `${name}-${Date.now()}` : name,
@@ -82,34 +82,48 @@ export class TokenVerifier {
   // last_used_at is written at most once a minute per token, not on every request.
   private readonly touched = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The principal for `secret`, or a reason it is refused. */
-  async verify(secret: string): Promise<Principal | { refused: string }> {
+  async verify(secret: string, via: CredentialVia = 'bearer'): Promise<Principal | { refused: string }> {
     if (secret.length < 8 || secret.length > 512) return { refused: 'malformed token' };
     const hash = hashToken(secret);
-    const record = await this.store.tokens.findByHash(hash);
+    const record = await this.store.auth.tokenByHash(hash);
     // The lookup is by hash; the comparison below is constant-time all the same.
     if (!record || !timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return { refused: 'unknown token' };
     if (record.revoked_at) return { refused: 'token revoked' };
-    if (record.expires_at && Date.parse(record.expires_at) <= Date.now()) return { refused: 'token expired' };
-    const last = this.touched.get(record.id) ?? 0;
-    if (Date.now() - last > 60_000) {
-      this.touched.set(record.id, Date.now());
-      await this.store.tokens.touch(record.id, new Date().toISOString());
+    const t = this.now();
+    if (record.expires_at && Date.parse(record.expires_at) <= t) return { refused: 'token expired' };
+    let granted = record.scopes.filter(isScope);
+    let role: Role | null = null;
+    if (record.owner !== null) {
+      const owner = await this.store.auth.user(record.owner);
+      if (!owner) return { refused: 'the token\'s user no longer exists' };
+      if (owner.disabled_at) return { refused: 'the token\'s user is disabled' };
+      role = owner.role;
+      granted = capScopes(granted, owner.role);
     }
-    return { tokenId: record.id, name: record.name, scopes: record.scopes.filter((s): s is Scope => (scopes as readonly string[]).includes(s)) };
+    const last = this.touched.get(record.id) ?? 0;
+    if (t - last > 60_000) {
+      this.touched.set(record.id, t);
+      await this.store.tokens.touch(record.id, new Date(t).toISOString());
+    }
+    const label = displayTokenName(record.name, record.owner);
+    return {
+      name: record.owner ?? record.name,
+      actor: record.owner ?? `token:${record.name}`,
+      user: record.owner,
+      role,
+      scopes: granted,
+      credential: { kind: 'token', id: record.id, name: label, via },
+    };
   }
 }
 
-const implied: Record<Scope, readonly Scope[]> = {
-  read: ['read', 'operate', 'admin'],
-  operate: ['operate', 'admin'],
-  admin: ['admin'],
-  ingest: ['ingest', 'admin'],
-};
-
-/** True when a principal with `granted` scopes may do what needs `needed`. */
-export function allows(granted: readonly Scope[], needed: Scope): boolean {
-  return granted.some((g) => implied[needed].includes(g));
+/** The name of a user's token as its owner gave it (stored as `<owner>/<name>` so names are unique per user). */
+export function displayTokenName(stored: string, owner: string | null): string {
+  return owner !== null && stored.startsWith(`${owner}/`) ? stored.slice(owner.length + 1) : stored;
 }

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { adminTokenPath } from '../auth/tokens.js';
 import { defaultDataDir, loadConfig, type Config, type ConfigOverrides } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
+import { withCliSession } from './users/session-file.js';
 
 /** Global flags every command accepts. */
 export interface GlobalFlags {
@@ -65,12 +66,20 @@ export function hubAddress(flags: GlobalFlags): HubAddress {
   const host = config?.hub.host ?? '127.0.0.1';
   const url = (envUrl ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config?.hub.port ?? 5004}`).replace(/\/+$/, '');
   if (envToken) return { url, token: envToken, tokenSource: 'WHEELHOUSE_TOKEN' };
+  // Then the session of `wheelhouse login`, then the local admin token.
+  const fromSession = withCliSession({ url, token: undefined, tokenSource: 'none' });
+  if (fromSession.token) return fromSession;
   const file = adminTokenPath(config?.hub.dataDir ?? defaultDataDir());
   try {
     return { url, token: readFileSync(file, 'utf8').trim(), tokenSource: file };
   } catch {
     return { url, token: undefined, tokenSource: file };
   }
+}
+
+/** The first admin's password for a new hub (WHEELHOUSE_ADMIN_PASSWORD), if set. */
+export function adminPasswordFromEnv(): string | undefined {
+  return process.env.WHEELHOUSE_ADMIN_PASSWORD || undefined;
 }
 
 /** The environment services inherit: the caller's, without Wheelhouse's own settings and secrets. */

@@ -12,6 +12,8 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerAlertsCommands } from './commands/alerts.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerUsersCommands } from './commands/users.js';
 import { registerHostsCommands } from './commands/hosts.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
@@ -66,6 +68,8 @@ registerConfigCommands(program, run);
 registerLogsCommand(program, run);
 registerHostsCommands(program, run);
 registerAlertsCommands(program, run);
+registerUsersCommands(program, run);
+registerAuditCommands(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,7 +19,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     if (!appError) request.log.error({ err }, 'unhandled error');
     const { status, body } = toErrorBody(appError ?? err);
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="wheelhouse"');
-    if (status === 429) reply.header('retry-after', '1');
+    if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -15,6 +15,7 @@ import { AppError } from '../core/errors.js';
 import type { AlertEngine } from '../alerts/index.js';
 import type { Notifier } from '../alerts/notifiers/index.js';
 import type { HostRegistry } from '../hosts/index.js';
+import type { AuthConfig } from '../core/config/index.js';
 import type { LogService } from '../logs/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
@@ -25,7 +26,12 @@ import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { permissions } from './permissions.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
+import { auditTrail } from './audit-hook.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { keycloakRoutes } from './routes/keycloak.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { channelsRoutes } from './routes/channels.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { logRoutes } from './routes/logs.js';
@@ -52,6 +58,7 @@ export interface HttpDeps {
   dataDir: string;
   bodyLimit: number;
   ingestBodyLimit: number;
+  authConfig: AuthConfig;
   version: string;
 }
 
@@ -83,7 +90,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(permissions, { verifier: new TokenVerifier(deps.store) });
+  await app.register(permissions, { verifier: new TokenVerifier(deps.store), store: deps.store, auth: deps.authConfig });
+  await app.register(auditTrail, { store: deps.store });
   app.addHook('onRequest', async (request) => {
     if (!deps.lifecycle.ready() && request.url.startsWith('/api/')) {
       throw new AppError('hub/starting', 'the hub is starting: services are being re-adopted; retry in a moment');
@@ -100,6 +108,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(hostsRoutes, { hosts: deps.hosts, metrics: deps.metrics });
   await app.register(alertsRoutes, { alerts: deps.alerts });
   await app.register(channelsRoutes, { notifier: deps.notifier, store: deps.store });
+  await app.register(authRoutes, { store: deps.store, auth: deps.authConfig });
+  await app.register(auditRoutes, { store: deps.store });
+  await app.register(keycloakRoutes, { auth: deps.authConfig });
+  await app.register(oidcRoutes, { store: deps.store, auth: deps.authConfig });
   await app.ready();
   return app;
 }

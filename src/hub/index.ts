@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { bootstrapAdmin } from '../auth/bootstrap.js';
 import { ensureAdminToken, ensureServicesToken } from '../auth/tokens.js';
 import type { Config } from '../core/config/index.js';
 import { EventBus } from '../core/events.js';
@@ -30,6 +31,8 @@ export interface HubOptions {
   /** Environment the services inherit. */
   serviceEnv: Record<string, string>;
   version: string;
+  /** Password of the first admin user (WHEELHOUSE_ADMIN_PASSWORD); random and printed once when absent. */
+  adminPassword?: string;
 }
 
 /** A started hub. */
@@ -80,6 +83,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         start: async () => {
           store = await openStore(config.store, dataDir);
           await ensureAdminToken(store, dataDir);
+          // The first admin user: password from WHEELHOUSE_ADMIN_PASSWORD, or a random one printed once.
+          await bootstrapAdmin(store, { WHEELHOUSE_ADMIN_PASSWORD: opts.adminPassword }, (line) => process.stdout.write(`${line}\n`), {
+            minLength: config.auth.passwordMinLength,
+          });
           // Services can ship their own logs (wheelhouse/pino) with an ingest-only token.
           serviceEnv.WHEELHOUSE_TOKEN = await ensureServicesToken(store, dataDir);
         },
@@ -219,6 +226,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             dataDir,
             bodyLimit: config.hub.bodyLimit,
             ingestBodyLimit: config.logs.ingestBodyLimit,
+            authConfig: config.auth,
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });

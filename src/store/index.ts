@@ -11,10 +11,12 @@ import type { ServiceRecord, StoredEvent } from '../core/types.js';
 import type { StoreSettings } from '../core/config/index.js';
 import type { LogSource, NewLogEntry } from '../logs/entry.js';
 import type { AlertRepo } from './alerts.js';
+import type { AuditRepo, AuthRepo } from './auth.js';
 import type { HostRepo } from './hosts.js';
 import type { MetricRepo } from './metrics.js';
 
 export type * from './alerts.js';
+export type * from './auth.js';
 export type * from './hosts.js';
 export type * from './metrics.js';
 
@@ -158,6 +160,8 @@ export interface Store {
   hosts: HostRepo;
   metrics: MetricRepo;
   alerts: AlertRepo;
+  auth: AuthRepo;
+  audit: AuditRepo;
 }
 
 /** Opens (and migrates) the store the settings name. SQLite lives in `<dataDir>/wheelhouse.db`. */

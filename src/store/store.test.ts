@@ -41,8 +41,9 @@ if (!pgUrl) {
     },
     reopen: async () => openStore({ kind: 'postgres', url: urlFor(current) }, ''),
   });
+  // Dozens of databases: dropping them can take a while on a busy machine.
   afterAll(async () => {
     for (const db of created) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.end();
-  });
+  }, 300_000);
 }

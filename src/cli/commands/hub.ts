@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { adminTokenPath } from '../../auth/tokens.js';
-import { loadFullConfig, serviceEnvironment, type GlobalFlags } from '../context.js';
+import { adminPasswordFromEnv, loadFullConfig, serviceEnvironment, type GlobalFlags } from '../context.js';
 import { paint, print } from '../output.js';
 import { version } from '../version.js';
 
@@ -43,7 +43,7 @@ async function runHub(flags: GlobalFlags): Promise<number> {
   });
 
   const { startHub } = await import('../../hub/index.js');
-  const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version });
+  const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version, adminPassword: adminPasswordFromEnv() });
   const { dataDir } = config.hub;
   if (!flags.json) {
     print(paint('bold', `Wheelhouse ${version}`) + ` hub listening on ${paint('cyan', hub.url)}`);

@@ -154,7 +154,41 @@ function normalize(raw: RawConfig, file: string | null, overrides: ConfigOverrid
     agents: agentSettings(raw),
     scrape: scrapeTargets(raw),
     alerts: alertingSettings(raw),
+    auth: authConfig(raw),
     services,
+  };
+}
+
+function authConfig(raw: RawConfig): Config['auth'] {
+  const a = raw.auth ?? {};
+  return {
+    sessionTtlMs: parseDuration(a.session_ttl ?? '7d')!,
+    sessionIdleMs: parseDuration(a.session_idle ?? '12h')!,
+    passwordMinLength: a.password_min_length ?? 12,
+    loginAttemptsPerMinute: a.login_attempts_per_minute ?? 5,
+    cookieSecure: a.cookie_secure ?? null,
+    publicUrl: a.public_url ?? null,
+    oidc: a.oidc
+      ? {
+          issuer: a.oidc.issuer,
+          clientId: a.oidc.client_id,
+          clientSecret: a.oidc.client_secret ?? null,
+          scopes: a.oidc.scopes ?? ['openid', 'profile', 'email'],
+          groupsClaim: a.oidc.groups_claim ?? 'groups',
+          roleMap: a.oidc.role_map ?? {},
+          defaultRole: a.oidc.default_role ?? null,
+        }
+      : null,
+    keycloak: a.keycloak
+      ? {
+          url: a.keycloak.url.replace(/\/+$/, ''),
+          realm: a.keycloak.realm,
+          adminRealm: a.keycloak.admin_realm ?? 'master',
+          adminUser: a.keycloak.admin_user,
+          adminPassword: a.keycloak.admin_password,
+          clientId: a.keycloak.client_id ?? 'admin-cli',
+        }
+      : null,
   };
 }
 

@@ -84,6 +84,7 @@ export interface Config {
   agents: AgentSettings;
   scrape: ScrapeTargetSpec[];
   alerts: AlertingSettings;
+  auth: AuthConfig;
   services: ServiceSpec[];
 }
 
@@ -185,4 +186,25 @@ export interface AlertingSettings {
   channels: ChannelSpec[];
   routes: RouteSpec[];
   maintenance: MaintenanceSpec[];
+}
+
+/** How people sign in (section `auth`). */
+export interface AuthConfig {
+  sessionTtlMs: number;
+  sessionIdleMs: number;
+  passwordMinLength: number;
+  loginAttemptsPerMinute: number;
+  /** null: decide from the request (Secure when it came over TLS). */
+  cookieSecure: boolean | null;
+  publicUrl: string | null;
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | null;
+    scopes: string[];
+    groupsClaim: string;
+    roleMap: Record<string, 'admin' | 'operator' | 'viewer'>;
+    defaultRole: 'admin' | 'operator' | 'viewer' | null;
+  } | null;
+  keycloak: { url: string; realm: string; adminRealm: string; adminUser: string; adminPassword: string; clientId: string } | null;
 }

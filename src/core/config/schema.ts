@@ -4,6 +4,7 @@
  * schema/wheelhouse.schema.json for editors.
  */
 import { Type, type Static } from 'typebox';
+import { AuthSettings } from './schema-auth.js';
 import { AgentSettings, AlertSettings, MetricsSettings, ScrapeTarget } from './schema-monitoring.js';
 
 /** "250ms", "10s", "5m", "1h" or a number of milliseconds. */
@@ -150,6 +151,7 @@ export const ConfigSchema = Type.Object(
     agents: Type.Optional(AgentSettings),
     scrape: Type.Optional(Type.Array(ScrapeTarget)),
     alerts: Type.Optional(AlertSettings),
+    auth: Type.Optional(AuthSettings),
     services: Type.Optional(Type.Record(ServiceName, ServiceSchema, { additionalProperties: false })),
   },
   { additionalProperties: false, title: 'Wheelhouse configuration' },

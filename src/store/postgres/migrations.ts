@@ -5,8 +5,9 @@
  */
 import type { Migration } from '../migration.js';
 import { alertsMigrations } from './migrations/alerts.js';
+import { authMigrations } from './migrations/auth.js';
 import { coreMigrations } from './migrations/core.js';
 import { hostsMigrations } from './migrations/hosts.js';
 import { metricsMigrations } from './migrations/metrics.js';
 
-export const postgresMigrations: Migration[] = [...coreMigrations, ...hostsMigrations, ...metricsMigrations, ...alertsMigrations].sort((a, b) => a.version - b.version);
+export const postgresMigrations: Migration[] = [...coreMigrations, ...hostsMigrations, ...metricsMigrations, ...alertsMigrations, ...authMigrations].sort((a, b) => a.version - b.version);

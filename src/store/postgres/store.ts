@@ -2,7 +2,8 @@
 import pg from 'pg';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
-import type { AlertRepo, HostRepo, MetricRepo } from '../index.js';
+import type { AlertRepo, AuditRepo, AuthRepo, HostRepo, MetricRepo } from '../index.js';
+import { postgresAudit, postgresAuth } from './auth.js';
 import { postgresAlerts } from './alerts.js';
 import { postgresHosts } from './hosts.js';
 import { PostgresLogRepo } from './logs.js';
@@ -31,12 +32,16 @@ export class PostgresStore implements Store {
   readonly hosts: HostRepo;
   readonly metrics: MetricRepo;
   readonly alerts: AlertRepo;
+  readonly auth: AuthRepo;
+  readonly audit: AuditRepo;
 
   private constructor(private readonly pool: pg.Pool) {
     this.logs = new PostgresLogRepo(pool);
     this.hosts = postgresHosts(pool);
     this.metrics = postgresMetrics(pool);
     this.alerts = postgresAlerts(pool);
+    this.auth = postgresAuth(pool);
+    this.audit = postgresAudit(pool);
   }
 
   /** Connects and checks the server answers; rejects with the server's reason otherwise. */

@@ -6,7 +6,8 @@
  */
 import type { Migration } from '../migration.js';
 import { alertsMigrations } from './migrations/alerts.js';
+import { authMigrations } from './migrations/auth.js';
 import { coreMigrations } from './migrations/core.js';
 import { hostsMigrations } from './migrations/hosts.js';
 
-export const sqliteMigrations: Migration[] = [...coreMigrations, ...hostsMigrations, ...alertsMigrations].sort((a, b) => a.version - b.version);
+export const sqliteMigrations: Migration[] = [...coreMigrations, ...hostsMigrations, ...alertsMigrations, ...authMigrations].sort((a, b) => a.version - b.version);

@@ -4,7 +4,8 @@ import { chmodSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
 import type { EventQuery, Store, TokenRecord } from '../index.js';
-import type { AlertRepo, HostRepo, MetricRepo } from '../index.js';
+import type { AlertRepo, AuditRepo, AuthRepo, HostRepo, MetricRepo } from '../index.js';
+import { sqliteAudit, sqliteAuth } from './auth.js';
 import { sqliteAlerts } from './alerts.js';
 import { sqliteHosts } from './hosts.js';
 import { SqliteLogRepo } from './logs/repo.js';
@@ -30,6 +31,8 @@ export class SqliteStore implements Store {
 
   readonly hosts: HostRepo;
   readonly alerts: AlertRepo;
+  readonly auth: AuthRepo;
+  readonly audit: AuditRepo;
 
   private constructor(
     private readonly db: Database.Database,
@@ -38,6 +41,8 @@ export class SqliteStore implements Store {
   ) {
     this.hosts = sqliteHosts(db);
     this.alerts = sqliteAlerts(db);
+    this.auth = sqliteAuth(db);
+    this.audit = sqliteAudit(db);
   }
 
   /** Opens (creating if needed, mode 0600) the database file. */

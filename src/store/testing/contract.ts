@@ -5,7 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { newServiceRecord, type Store } from '../index.js';
+import { describeAlertContract } from './alert-contract.js';
+import { describeAuditContract } from './audit-contract.js';
+import { describeAuthContract } from './auth-contract.js';
+import { describeHostContract } from './host-contract.js';
 import { describeLogContract } from './log-contract.js';
+import { describeMetricContract } from './metric-contract.js';
 
 /** How a backend gives the suite its stores. */
 export interface StoreFactory {
@@ -99,6 +104,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeLogContract(track, factory);
+    describeMetricContract(track, factory);
+    describeHostContract(track, factory);
+    describeAlertContract(track, factory);
+    describeAuditContract(track, factory);
+    describeAuthContract(track, factory);
 
     it.runIf(factory.reopen !== undefined)('keeps committed data across a reopen', async () => {
       const store = await track(factory.open());
