@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/auth/tokens.js';
 import { openStore } from '../src/store/index.js';
@@ -98,6 +99,30 @@ describe('services API', () => {
     const res = await t.fetch('/api/events?service=idle&limit=50', { headers: auth(t.token) });
     const { events } = (await res.json()) as { events: { topic: string; payload: { to?: string } }[] };
     expect(events.some((e) => e.topic === 'service.state' && e.payload.to === 'running')).toBe(true);
+  });
+});
+
+describe('live feed', () => {
+  it('forwards service events over the WebSocket as they happen', async () => {
+    await t.fetch('/api/services/idle/stop', { method: 'POST', headers: json(t.token), body: '{}' });
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream?topics=service.state`, { headers: auth(t.token) });
+    const events: { topic: string; payload: { service: string; to: string } }[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { type: string; topic: string; payload: { service: string; to: string } };
+      if (m.type === 'event') events.push(m);
+    });
+    await new Promise((r, j) => (ws.once('message', r), ws.once('error', j)));
+    await t.fetch('/api/services/idle/start', { method: 'POST', headers: json(t.token), body: '{}' });
+    await waitFor('the running state', () => events.some((e) => e.payload.service === 'idle' && e.payload.to === 'running'));
+    expect(events.every((e) => e.topic === 'service.state')).toBe(true);
+    ws.close();
+    await t.fetch('/api/services/idle/stop', { method: 'POST', headers: json(t.token), body: '{}' });
+  });
+
+  it('refuses the feed without credentials', async () => {
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`);
+    const status = await new Promise<number>((r) => ws.on('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));
+    expect(status).toBe(401);
   });
 });
 

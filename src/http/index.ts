@@ -16,6 +16,7 @@ import type { AlertEngine } from '../alerts/index.js';
 import type { Notifier } from '../alerts/notifiers/index.js';
 import type { HostRegistry } from '../hosts/index.js';
 import type { AuthConfig } from '../core/config/index.js';
+import type { EventBus } from '../core/events.js';
 import type { LogService } from '../logs/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
@@ -39,6 +40,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
+import { streamRoutes } from './routes/stream.js';
 import { ErrorSchema } from './schemas.js';
 
 /** What the API is built from. */
@@ -47,6 +49,7 @@ export interface HttpDeps {
   server: Server;
   store: Store;
   supervisor: Supervisor;
+  bus: EventBus;
   logs: LogService;
   metrics: MetricsService;
   hosts: HostRegistry;
@@ -102,6 +105,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(serviceRoutes, { supervisor: deps.supervisor });
   await app.register(dashboardRoutes, { supervisor: deps.supervisor, host: deps.host });
   await app.register(eventRoutes, { store: deps.store });
+  await app.register(streamRoutes, { bus: deps.bus });
   await app.register(logRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   await app.register(otlpRoutes, { logs: deps.logs, ingestBodyLimit: deps.ingestBodyLimit });
   await app.register(metricsRoutes, { metrics: deps.metrics });

@@ -216,6 +216,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             server: listener.server,
             store,
             supervisor,
+            bus,
             logs,
             metrics,
             hosts,
