@@ -37,11 +37,59 @@ export const errorStatus = {
   'logs/queue_full': 429,
   'logs/invalid_entry': 400,
   'alerts/channel_not_found': 404,
+  'alerts/rule_not_found': 404,
+  'alerts/silence_not_found': 404,
   'hub/already_running': 409,
   'hub/port_in_use': 409,
   'hub/starting': 503,
   'hub/unreachable': 503,
+  'web/not_built': 503,
   'store/unavailable': 503,
+  'hosts/not_found': 404,
+  'hosts/exists': 409,
+  'hosts/invalid': 400,
+  'hosts/invalid_report': 400,
+  'hosts/unauthenticated': 401,
+  'hosts/unknown_host': 401,
+  'hosts/wrong_key': 401,
+  'hosts/bad_certificate': 401,
+  'hosts/revoked': 403,
+  'hosts/host_mismatch': 403,
+  'hosts/rate_limited': 429,
+  'certs/not_initialized': 409,
+  'certs/none': 404,
+  'oidc/not_configured': 404,
+  /** return_to is not a path on this hub (an open redirect). */
+  'oidc/invalid_return_to': 400,
+  /** The callback's state is missing, unknown, used already, or not this browser's. */
+  'oidc/invalid_state': 400,
+  'oidc/login_expired': 400,
+  /** The provider answered the authorization request with an error other than access_denied. */
+  'oidc/provider_error': 400,
+  /** The user (or the provider's policy) refused the login. */
+  'oidc/access_denied': 403,
+  /** The token endpoint refused the code: replayed, expired, or issued to someone else. */
+  'oidc/code_rejected': 400,
+  /** The ID token failed validation (issuer, audience, nonce, signature, time). */
+  'oidc/invalid_id_token': 400,
+  /** None of the user's groups maps to a role and default_role is null. */
+  'oidc/no_role': 403,
+  'oidc/user_disabled': 403,
+  /** A local (or other issuer's) user already has this name. */
+  'oidc/user_conflict': 409,
+  'oidc/provider_unreachable': 502,
+  'keycloak/not_configured': 404,
+  'keycloak/not_found': 404,
+  'keycloak/invalid': 400,
+  'keycloak/unknown_group': 400,
+  'keycloak/conflict': 409,
+  /** The hub's admin account was refused a token (wrong credentials, client or realm). */
+  'keycloak/auth_failed': 502,
+  /** Keycloak answered 403: the hub's admin account lacks realm-management roles. */
+  'keycloak/forbidden': 502,
+  'keycloak/unreachable': 502,
+  /** Any other unexpected answer from Keycloak (5xx, malformed body). */
+  'keycloak/bad_gateway': 502,
   'internal': 500,
 } as const satisfies Record<string, number>;
 

@@ -41,6 +41,7 @@ import { otlpRoutes } from './routes/otlp.js';
 import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
 import { streamRoutes } from './routes/stream.js';
+import { webRoutes } from './routes/web.js';
 import { ErrorSchema } from './schemas.js';
 
 /** What the API is built from. */
@@ -116,6 +117,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(auditRoutes, { store: deps.store });
   await app.register(keycloakRoutes, { auth: deps.authConfig });
   await app.register(oidcRoutes, { store: deps.store, auth: deps.authConfig });
+  // Last: the dashboard's page routes must not shadow any API route.
+  await app.register(webRoutes);
   await app.ready();
   return app;
 }

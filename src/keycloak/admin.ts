@@ -5,7 +5,7 @@
  * membership is diffed into PUT/DELETE `/users/{id}/groups/{groupId}`).
  */
 import { AdminApi, segment, type KeycloakSettings } from './client.js';
-import { KeycloakError } from './errors.js';
+import { KeycloakError, type KeycloakErrorCode } from './errors.js';
 
 /** Keycloak's UserRepresentation (fields the hub reads; others are kept as they come). */
 export interface KeycloakUser {
@@ -114,7 +114,7 @@ export class KeycloakAdmin {
         await this.resetPassword(id, input.temporaryPassword, true);
       } catch (err) {
         await this.deleteUser(id).catch(() => undefined);
-        if (err instanceof KeycloakError) throw new KeycloakError(err.code, `the user was not created: ${err.message}`, err.details);
+        if (err instanceof KeycloakError) throw new KeycloakError(err.code as KeycloakErrorCode, `the user was not created: ${err.message}`, err.details);
         throw err;
       }
     }

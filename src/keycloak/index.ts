@@ -4,5 +4,5 @@
  */
 export { KeycloakAdmin, idFromLocation, type GroupChange, type KeycloakGroup, type KeycloakUser, type NewUser, type UserChanges, type UserQuery } from './admin.js';
 export { segment, type KeycloakSettings } from './client.js';
-export { KeycloakError, keycloakErrorStatus, type KeycloakErrorCode } from './errors.js';
+export { KeycloakError, type KeycloakErrorCode } from './errors.js';
 export { renewalMargin } from './token.js';

@@ -168,7 +168,7 @@ export const alertsRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertEngine }> = 
       },
     },
     async (req) => {
-      if (!(await alerts.removeRule(req.params.name))) throw new AppError('route/not_found', `no API rule named "${req.params.name}"`);
+      if (!(await alerts.removeRule(req.params.name))) throw new AppError('alerts/rule_not_found', `no API rule named "${req.params.name}"`);
       return { deleted: true, name: req.params.name };
     },
   );
@@ -241,7 +241,7 @@ export const alertsRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertEngine }> = 
       },
     },
     async (req) => {
-      if (!(await alerts.expireSilence(req.params.id))) throw new AppError('route/not_found', `no silence with id "${req.params.id}"`);
+      if (!(await alerts.expireSilence(req.params.id))) throw new AppError('alerts/silence_not_found', `no silence with id "${req.params.id}"`);
       return { expired: true, id: req.params.id };
     },
   );

@@ -1,0 +1,156 @@
+/**
+ * The shell: finds out who is signed in, shows the login page or the app, and routes
+ * between pages. Pages load their own data and subscribe to the live feed themselves.
+ */
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { api, setCsrfToken, setUnauthorizedHandler } from './api';
+import { Loading } from './components/states';
+import { Toasts } from './components/toast';
+import { startLive, stopLive, useLiveState } from './live';
+import { Login } from './pages/login';
+import { Overview } from './pages/overview';
+import { SessionContext, type Session } from './session';
+import { useTheme } from './theme';
+import type { Me, SessionInfo } from './types';
+
+// Pages beyond the overview load on first visit: the first screen stays small.
+const ServiceDetail = lazy(() => import('./pages/service').then((m) => ({ default: m.ServiceDetail })));
+const Logs = lazy(() => import('./pages/logs').then((m) => ({ default: m.Logs })));
+const Hosts = lazy(() => import('./pages/hosts').then((m) => ({ default: m.Hosts })));
+const HostDetail = lazy(() => import('./pages/host').then((m) => ({ default: m.HostDetail })));
+const Alerts = lazy(() => import('./pages/alerts').then((m) => ({ default: m.Alerts })));
+const Settings = lazy(() => import('./pages/settings').then((m) => ({ default: m.Settings })));
+
+export function App() {
+  const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [location, navigate] = useLocation();
+
+  const signedIn = useCallback((info: { user: Me | null; csrf_token: string | null }) => {
+    setCsrfToken(info.csrf_token);
+    setUser(info.user);
+    if (info.user) startLive();
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      stopLive();
+      setUser(null);
+    });
+    api.get<SessionInfo>('/api/auth/session').then(signedIn, () => setUser(null));
+  }, [signedIn]);
+
+  if (user === undefined) return <Loading what="your session" />;
+  if (user === null) {
+    return (
+      <Login
+        onSignedIn={(info) => {
+          signedIn(info);
+          if (location === '/login') navigate('/');
+        }}
+      />
+    );
+  }
+  const session: Session = {
+    user,
+    logout: async () => {
+      await api.post('/api/auth/logout').catch(() => undefined);
+      stopLive();
+      setCsrfToken(null);
+      setUser(null);
+      navigate('/');
+    },
+  };
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell>
+        <Suspense fallback={<Loading what="the page" />}>
+          <Switch>
+            <Route path="/" component={Overview} />
+            <Route path="/login">
+              <Redirect to="/" />
+            </Route>
+            <Route path="/services/:name">{(p) => <ServiceDetail name={decodeURIComponent(p.name)} />}</Route>
+            <Route path="/logs" component={Logs} />
+            <Route path="/hosts" component={Hosts} />
+            <Route path="/hosts/:id">{(p) => <HostDetail id={decodeURIComponent(p.id)} />}</Route>
+            <Route path="/alerts" component={Alerts} />
+            <Route path="/settings/:tab?">{(p) => <Settings tab={p.tab ?? ''} />}</Route>
+            <Route>
+              <div className="page">
+                <h1>Not found</h1>
+                <p>
+                  There is no page here. <Link href="/">Back to the overview</Link>.
+                </p>
+              </div>
+            </Route>
+          </Switch>
+        </Suspense>
+      </Shell>
+    </SessionContext.Provider>
+  );
+}
+
+const nav = [
+  { href: '/', label: 'Overview', icon: '▦' },
+  { href: '/logs', label: 'Logs', icon: '≡' },
+  { href: '/hosts', label: 'Hosts', icon: '◫' },
+  { href: '/alerts', label: 'Alerts', icon: '⚑' },
+  { href: '/settings', label: 'Settings', icon: '⚙' },
+];
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const [location] = useLocation();
+  const [theme, toggleTheme] = useTheme();
+  const live = useLiveState();
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <SessionContext.Consumer>
+      {(s) => (
+        <div className="layout">
+          <a className="skip" href="#main">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <button type="button" className="btn-icon menu-toggle" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+              ☰
+            </button>
+            <Link href="/" className="brand">
+              <img src="/favicon.svg" alt="" width="22" height="22" /> Wheelhouse
+            </Link>
+            <span className={`live live-${live}`} title={live === 'live' ? 'Live updates connected' : live === 'offline' ? 'Live updates disconnected: reconnecting…' : 'Connecting live updates…'}>
+              <span className="dot" aria-hidden="true" /> {live === 'live' ? 'Live' : live === 'offline' ? 'Reconnecting' : 'Connecting'}
+            </span>
+            <span className="spacer" />
+            <button type="button" className="btn-icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">
+              {theme === 'dark' ? '☀' : '☾'}
+            </button>
+            <span className="whoami" data-testid="whoami">
+              {s!.user.display_name || s!.user.name} <span className="role">{s!.user.role}</span>
+            </span>
+            <button type="button" className="btn btn-ghost" onClick={() => void s!.logout()}>
+              Sign out
+            </button>
+          </header>
+          <nav className={`sidebar ${menuOpen ? 'open' : ''}`} aria-label="Main">
+            {nav.map((n) => {
+              const active = n.href === '/' ? location === '/' || location.startsWith('/services/') : location.startsWith(n.href);
+              return (
+                <Link key={n.href} href={n.href} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                  <span className="nav-icon" aria-hidden="true">
+                    {n.icon}
+                  </span>
+                  {n.label}
+                </Link>
+              );
+            })}
+          </nav>
+          <main id="main" className="content" tabIndex={-1}>
+            {children}
+          </main>
+          <Toasts />
+        </div>
+      )}
+    </SessionContext.Consumer>
+  );
+}
