@@ -15,7 +15,7 @@ import { AppError } from '../core/errors.js';
 import type { AlertEngine } from '../alerts/index.js';
 import type { Notifier } from '../alerts/notifiers/index.js';
 import type { HostRegistry } from '../hosts/index.js';
-import type { AuthConfig } from '../core/config/index.js';
+import type { AuthConfig, Config } from '../core/config/index.js';
 import type { EventBus } from '../core/events.js';
 import type { LogService } from '../logs/index.js';
 import type { MetricsService } from '../metrics/index.js';
@@ -34,6 +34,7 @@ import { authRoutes } from './routes/auth.js';
 import { keycloakRoutes } from './routes/keycloak.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { channelsRoutes } from './routes/channels.js';
+import { configRoutes } from './routes/config.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { logRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -63,6 +64,8 @@ export interface HttpDeps {
   bodyLimit: number;
   ingestBodyLimit: number;
   authConfig: AuthConfig;
+  /** The whole loaded configuration, for GET /api/config (shown with secrets redacted). */
+  config: Config;
   version: string;
 }
 
@@ -117,6 +120,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(auditRoutes, { store: deps.store });
   await app.register(keycloakRoutes, { auth: deps.authConfig });
   await app.register(oidcRoutes, { store: deps.store, auth: deps.authConfig });
+  await app.register(configRoutes, { config: deps.config, version: deps.version });
   // Last: the dashboard's page routes must not shadow any API route.
   await app.register(webRoutes);
   await app.ready();

@@ -228,6 +228,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             bodyLimit: config.hub.bodyLimit,
             ingestBodyLimit: config.logs.ingestBodyLimit,
             authConfig: config.auth,
+            config,
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });
