@@ -51,6 +51,30 @@ if (!chromiumPath) {
       await page.context().close();
     });
 
+    it('an invitation link lets the new user choose a password and sign in', async () => {
+      const invite = await hub.api<{ url: string }>('POST', '/api/users/invitations', { name: 'ivan', role: 'viewer' });
+      expect(invite.status).toBe(201);
+      const page = await browser.newPage();
+      await page.goto(invite.body.url);
+      await page.getByLabel('New password').fill('a long enough passphrase');
+      await page.getByLabel('Repeat it').fill('a long enough passphrase');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByRole('heading', { name: 'Password set' }).waitFor();
+      expect(page.url()).not.toContain('token=');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('User name').fill('ivan');
+      await page.getByLabel('Password').fill('a long enough passphrase');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('viewer');
+      // The link is single use.
+      await page.goto(invite.body.url);
+      await page.getByLabel('New password').fill('another long passphrase');
+      await page.getByLabel('Repeat it').fill('another long passphrase');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('expired or was already used');
+      await page.close();
+    });
+
     it('shows a viewer no action buttons, and the API refuses the action anyway', async () => {
       const page = await signedInPage(browser, hub.url, 'viewer');
       await page.locator('[data-service="api"]').waitFor();

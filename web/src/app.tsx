@@ -8,6 +8,7 @@ import { api, setCsrfToken, setUnauthorizedHandler } from './api';
 import { Loading } from './components/states';
 import { Toasts } from './components/toast';
 import { startLive, stopLive, useLiveState } from './live';
+import { Accept } from './pages/accept';
 import { Login } from './pages/login';
 import { Overview } from './pages/overview';
 import { SessionContext, type Session } from './session';
@@ -40,6 +41,8 @@ export function App() {
     api.get<SessionInfo>('/api/auth/session').then(signedIn, () => setUser(null));
   }, [signedIn]);
 
+  // Invitation and reset links work whether or not someone is signed in in this browser.
+  if (location === '/accept') return <Accept onDone={() => navigate('/')} />;
   if (user === undefined) return <Loading what="your session" />;
   if (user === null) {
     return (
@@ -119,7 +122,7 @@ function Shell({ children }: { children: React.ReactNode }) {
               <img src="/favicon.svg" alt="" width="22" height="22" /> Wheelhouse
             </Link>
             <span className={`live live-${live}`} title={live === 'live' ? 'Live updates connected' : live === 'offline' ? 'Live updates disconnected: reconnecting…' : 'Connecting live updates…'}>
-              <span className="dot" aria-hidden="true" /> {live === 'live' ? 'Live' : live === 'offline' ? 'Reconnecting' : 'Connecting'}
+              <span className="dot" aria-hidden="true" /> <span className="live-text">{live === 'live' ? 'Live' : live === 'offline' ? 'Reconnecting' : 'Connecting'}</span>
             </span>
             <span className="spacer" />
             <button type="button" className="btn-icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">

@@ -16,7 +16,7 @@ import { AppError } from '../../core/errors.js';
 export const webRoot = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 /** Client-side routes of the app (web/src/app.tsx): each answers index.html. */
-const pages = ['/', '/login', '/logs', '/hosts', '/hosts/:id', '/services/:name', '/alerts', '/settings', '/settings/:tab'];
+const pages = ['/', '/login', '/accept', '/logs', '/hosts', '/hosts/:id', '/services/:name', '/alerts', '/settings', '/settings/:tab'];
 
 /**
  * Scripts and styles from the hub only; inline style attributes are allowed because the
