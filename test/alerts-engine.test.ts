@@ -37,7 +37,7 @@ describe('metric rules', () => {
     await waitFor('resolved notification', () => h.notifier.of('resolved').length === 1);
     expect(h.notifier.of('resolved')[0]!.alerts[0]).toMatchObject({ state: 'resolved', fingerprint: pending!.fingerprint });
     const topics = h.events.filter((e) => e.topic.startsWith('alert.')).map((e) => e.topic);
-    expect(topics).toEqual(['alert.triggered', 'alert.resolved']);
+    expect(topics).toEqual(['alert.pending', 'alert.triggered', 'alert.resolved']);
     await waitFor('history', async () => (await h.engine.history({ rule: 'HighCPU' })).length === 3);
     const history = await h.engine.history({ rule: 'HighCPU' });
     expect(history.map((a) => a.state)).toEqual(['resolved', 'firing', 'pending']);
@@ -81,6 +81,9 @@ describe('metric rules', () => {
     await sleep(300);
     expect(held.notifier.sent).toEqual([]);
     expect((await held.engine.history({ state: 'firing' })).length).toBe(0);
+    // The dashboard still sees each pending alert come and go (no notification, no firing).
+    const heldTopics = new Set(held.events.filter((e) => e.topic.startsWith('alert.')).map((e) => e.topic));
+    expect([...heldTopics].sort()).toEqual(['alert.cleared', 'alert.pending']);
 
     // Without `for`: 60 state changes inside one group_interval are one firing notification
     // (at once) and, after the interval, one resolved notification.
@@ -165,6 +168,10 @@ describe('silences and maintenance', () => {
     expect(await h.engine.expireSilence('no-such-id')).toBe(false);
     expect((await h.engine.silences(false)).map((s) => s.id)).toEqual([]);
     expect(await h.engine.silences(true)).toHaveLength(2);
+    // Created and expired by hand: both on the bus for the dashboard (expiring twice publishes once).
+    const silenceEvents = h.events.filter((e) => e.topic.startsWith('silence.'));
+    expect(silenceEvents.map((e) => e.topic)).toEqual(['silence.created', 'silence.created', 'silence.expired']);
+    expect(silenceEvents[2]!.payload).toMatchObject({ id: byHand.id });
   });
 
   it('does not announce the resolution of a silenced alert', async () => {

@@ -3,7 +3,8 @@
  * arrives (metric points, service events, host reports, log lines), alerts moving
  * pending → firing → resolved, deduplicated by fingerprint, grouped, silenced, held back in
  * maintenance windows, repeated at the repeat interval, and handed to the notifier.
- * Publishes 'alert.triggered' and 'alert.resolved' on the bus.
+ * Publishes 'alert.pending', 'alert.triggered', 'alert.cleared', 'alert.resolved', 'silence.created'
+ * and 'silence.expired' on the bus.
  *
  * The parts: evaluators/ (one per data source) tell the tracker (tracker.ts: lifecycle,
  * persistence) when a rule's condition starts or stops holding; the tracker hands state
@@ -157,14 +158,17 @@ export function createAlertEngine(deps: AlertDeps): AlertEngine {
       };
       await repo.createSilence(record);
       muting.add(record);
+      deps.bus.publish('silence.created', { id: record.id, created_by: actor, ends_at: record.ends_at, at: record.created_at });
       return record;
     },
 
     silences: (includeExpired) => repo.silences(includeExpired),
 
     async expireSilence(id) {
-      if (await repo.expireSilence(id, new Date().toISOString())) {
+      const at = new Date().toISOString();
+      if (await repo.expireSilence(id, at)) {
         muting.remove(id);
+        deps.bus.publish('silence.expired', { id, at });
         return true;
       }
       return (await repo.silences(true)).some((s) => s.id === id);

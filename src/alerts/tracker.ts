@@ -110,6 +110,7 @@ export class AlertTracker {
       return;
     }
     this.persist(alert);
+    this.deps.bus.publish('alert.pending', { fingerprint: key.fp, rule: rule.name, severity: rule.severity, labels, value: v, at });
     this.armFor(alert, rule.forMs);
   }
 
@@ -130,6 +131,8 @@ export class AlertTracker {
     if (wasFiring) {
       this.deps.bus.publish('alert.resolved', { fingerprint: r.fingerprint, rule: r.rule, severity: r.severity, labels: r.labels, at: r.resolved_at });
       this.deps.onChange(alert);
+    } else {
+      this.deps.bus.publish('alert.cleared', { fingerprint: r.fingerprint, rule: r.rule, severity: r.severity, labels: r.labels, at: r.resolved_at });
     }
     this.persist(alert);
   }

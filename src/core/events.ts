@@ -38,6 +38,12 @@ export interface EventMap {
   'host.status': { host: string; from: string; to: string; at: string };
   'alert.triggered': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; value: number | null; at: string };
   'alert.resolved': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; at: string };
+  /** A rule's condition started to hold: the alert waits out the rule's `for` before firing. */
+  'alert.pending': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; value: number | null; at: string };
+  /** A pending alert's condition stopped holding before it fired: it is dropped without a notification. */
+  'alert.cleared': { fingerprint: string; rule: string; severity: string; labels: Record<string, string>; at: string };
+  'silence.created': { id: string; created_by: string | null; ends_at: string; at: string };
+  'silence.expired': { id: string; at: string };
 }
 
 /** A topic name. */

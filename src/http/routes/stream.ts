@@ -18,8 +18,12 @@ const forwarded: ReadonlySet<Topic> = new Set([
   'service.sample',
   'host.report',
   'host.status',
+  'alert.pending',
   'alert.triggered',
+  'alert.cleared',
   'alert.resolved',
+  'silence.created',
+  'silence.expired',
 ]);
 
 /** A client that cannot keep up loses events rather than growing the hub's memory. */

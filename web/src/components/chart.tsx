@@ -34,7 +34,7 @@ export function TimeChart({ xs, lines, unit, height = 220, max, title }: { xs: n
       cursor: { drag: { x: true, y: false } },
       legend: { show: true },
       scales: { x: { time: true }, y: max !== undefined ? { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(max, hi)] } : { range: (_u, lo, hi) => [Math.min(0, lo), hi > 0 ? hi * 1.1 : 1] } },
-      axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => `${v}${unit ?? ''}`), size: 60 }],
+      axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => `${v}${unit ?? ''}`), size: fitLabels }],
       series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.color ?? palette[i % palette.length], width: 1.5, fill: lines.length === 1 ? `${l.color ?? palette[0]}22` : undefined, value: (_u: uPlot, v: number | null) => fmt(v), spanGaps: false }))],
     };
     const data: uPlot.AlignedData = [xs.map((x) => x / 1000), ...lines.map((l) => l.values)];
@@ -48,6 +48,19 @@ export function TimeChart({ xs, lines, unit, height = 220, max, title }: { xs: n
     };
   }, [xs, lines, unit, height, max]);
   return <div className="chart" ref={box} role="img" aria-label={title} data-points={xs.length} />;
+}
+
+/** The y axis as wide as its longest label (a fixed width clips "20 MB/s"). */
+function fitLabels(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = u.axes[axisIdx]!;
+  if (cycleNum > 1) return (axis as { _size?: number })._size ?? 50;
+  let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5);
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  if (longest) {
+    u.ctx.font = (axis.font as unknown as string[] | undefined)?.[0] ?? '12px system-ui';
+    size += u.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size) + 4;
 }
 
 /** A tiny line without axes, for lists (SVG: cheaper than a canvas per row). */
