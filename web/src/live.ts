@@ -1,22 +1,20 @@
 /**
  * The live feed: one WebSocket to /api/stream for the whole app, shared by every page.
- * Pages subscribe to topics; the feed reconnects with backoff and tells subscribers when
+ * Pages subscribe to topics; the feed reconnects (socket.ts) and tells subscribers when
  * it is back, so they can refetch what they may have missed while it was away.
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { openSocket, type SocketState } from './socket';
 
 export type LiveEvent = { topic: string; payload: Record<string, unknown> };
 type Handler = (event: LiveEvent) => void;
-export type LiveState = 'connecting' | 'live' | 'offline';
+export type LiveState = SocketState;
 
 const handlers = new Set<{ prefix: string; fn: Handler }>();
 const reconnectHandlers = new Set<() => void>();
 const stateListeners = new Set<() => void>();
-let socket: WebSocket | null = null;
 let state: LiveState = 'connecting';
-let retryMs = 500;
-let timer: ReturnType<typeof setTimeout> | undefined;
-let wanted = false;
+let close: (() => void) | null = null;
 let everConnected = false;
 
 function setState(next: LiveState): void {
@@ -24,53 +22,28 @@ function setState(next: LiveState): void {
   stateListeners.forEach((l) => l());
 }
 
-function connect(): void {
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/stream`;
-  const ws = new WebSocket(url);
-  socket = ws;
-  setState('connecting');
-  ws.onmessage = (m) => {
-    let msg: { type: string; topic?: string; payload?: Record<string, unknown> };
-    try {
-      msg = JSON.parse(String(m.data));
-    } catch {
-      return;
-    }
-    if (msg.type === 'ready') {
-      retryMs = 500;
-      setState('live');
-      if (everConnected) reconnectHandlers.forEach((h) => h());
-      everConnected = true;
-      return;
-    }
-    if (msg.type !== 'event' || !msg.topic) return;
-    const event = { topic: msg.topic, payload: msg.payload ?? {} };
-    for (const h of handlers) if (event.topic.startsWith(h.prefix)) h.fn(event);
-  };
-  ws.onclose = () => {
-    if (socket !== ws) return;
-    socket = null;
-    if (!wanted) return;
-    setState('offline');
-    timer = setTimeout(connect, retryMs);
-    retryMs = Math.min(retryMs * 2, 10_000);
-  };
-}
-
 /** Opens the feed (after sign-in). */
 export function startLive(): void {
-  if (wanted) return;
-  wanted = true;
-  connect();
+  if (close) return;
+  close = openSocket('/api/stream', {
+    onState: setState,
+    onReady: () => {
+      if (everConnected) reconnectHandlers.forEach((h) => h());
+      everConnected = true;
+    },
+    onMessage: (msg) => {
+      if (msg.type !== 'event' || typeof msg.topic !== 'string') return;
+      const event = { topic: msg.topic, payload: (msg.payload as Record<string, unknown> | undefined) ?? {} };
+      for (const h of handlers) if (event.topic.startsWith(h.prefix)) h.fn(event);
+    },
+  });
 }
 
 /** Closes the feed (on sign-out). */
 export function stopLive(): void {
-  wanted = false;
+  close?.();
+  close = null;
   everConnected = false;
-  clearTimeout(timer);
-  socket?.close();
-  socket = null;
 }
 
 /** Calls `fn` for every event whose topic starts with `prefix` (e.g. "service.") while mounted. */

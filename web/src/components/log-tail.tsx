@@ -1,12 +1,13 @@
 /**
  * The live tail of the log store: a WebSocket to /api/logs/stream with the same filters as
  * the query API. The hub sends {"type":"ready"} once, then {"type":"entries","entries":[…]}
- * for every committed batch that matches. The socket reconnects with backoff. `onReady` runs
+ * for every committed batch that matches. The socket reconnects (socket.ts). `onReady` runs
  * each time the stream is ready (first connect and every reconnect), so the caller can
  * refetch what was appended before the stream started or while it was away.
  */
 import { useEffect, useRef, useState } from 'react';
 import { withQuery } from '../api';
+import { openSocket } from '../socket';
 import type { LogEntry } from '../types';
 
 /** Where the tail stands: off (not wanted), connecting, live, or offline (retrying). */
@@ -32,42 +33,14 @@ export function useLogTail(filter: TailFilter, enabled: boolean, onEntries: (ent
       setState('off');
       return;
     }
-    let ws: WebSocket | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let retryMs = 500;
-    let closed = false;
-    const connect = () => {
-      const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
-      ws = socket;
-      setState('connecting');
-      socket.onmessage = (m) => {
-        let msg: { type?: string; entries?: LogEntry[] };
-        try {
-          msg = JSON.parse(String(m.data));
-        } catch {
-          return;
-        }
-        if (msg.type === 'ready') {
-          retryMs = 500;
-          setState('live');
-          readyRef.current?.();
-        } else if (msg.type === 'entries' && msg.entries && msg.entries.length > 0) {
-          entriesRef.current([...msg.entries].sort((a, b) => b.id - a.id));
-        }
-      };
-      socket.onclose = () => {
-        if (closed || ws !== socket) return;
-        setState('offline');
-        timer = setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 10_000);
-      };
-    };
-    connect();
-    return () => {
-      closed = true;
-      clearTimeout(timer);
-      ws?.close();
-    };
+    return openSocket(path, {
+      onState: setState,
+      onReady: () => readyRef.current?.(),
+      onMessage: (msg) => {
+        const entries = msg.entries as LogEntry[] | undefined;
+        if (msg.type === 'entries' && entries && entries.length > 0) entriesRef.current([...entries].sort((a, b) => b.id - a.id));
+      },
+    });
   }, [path, enabled]);
   return enabled ? state : 'off';
 }

@@ -6,12 +6,13 @@
 import { Link } from 'wouter';
 import { api } from '../api';
 import { FiringAlerts } from '../components/alert-banner';
-import { Badge, StatusDot } from '../components/badges';
+import { StatusDot } from '../components/badges';
 import { ServiceActions } from '../components/service-actions';
+import { ServiceFigures } from '../components/service-figures';
 import { Empty, Guard } from '../components/states';
 import { useFetch, useThrottled } from '../components/use-fetch';
 import { useNow } from '../components/use-now';
-import { duration, megabytes, percent } from '../format';
+import { percent } from '../format';
 import { useLive, useReconnect, type LiveEvent } from '../live';
 import { levels, type LevelCounts, type LogCounts, type SystemStatus } from '../types';
 
@@ -114,7 +115,6 @@ function SystemBar({ system }: { system: SystemStatus }) {
 }
 
 function ServiceCard({ name, s, counts, now }: { name: string; s: CardData; counts: LevelCounts | undefined; now: number }) {
-  const up = s.status === 'running' && s.started_at ? (now - Date.parse(s.started_at)) / 1000 : null;
   return (
     <article className={`card service-card state-${s.status}`} data-service={name} data-status={s.status} aria-labelledby={`svc-${name}`}>
       <header className="card-head">
@@ -128,26 +128,7 @@ function ServiceCard({ name, s, counts, now }: { name: string; s: CardData; coun
         {s.port !== null && <span>:{s.port}</span>}
         {s.pid !== null && <span className="muted">pid {s.pid}</span>}
       </div>
-      <dl className="stats">
-        <div>
-          <dt>Health</dt>
-          <dd title={s.health_message ?? ''}>
-            <Badge value={s.health} />
-          </dd>
-        </div>
-        <div>
-          <dt>Uptime</dt>
-          <dd>{up === null ? '–' : duration(up)}</dd>
-        </div>
-        <div>
-          <dt>CPU</dt>
-          <dd>{percent(s.cpu_percent)}</dd>
-        </div>
-        <div>
-          <dt>Memory</dt>
-          <dd>{megabytes(s.memory_mb)}</dd>
-        </div>
-      </dl>
+      <ServiceFigures s={s} now={now} />
       <div className="log-counts" aria-label="Log entries in the last hour">
         {levels.map((l) => {
           const n = counts?.[l] ?? 0;

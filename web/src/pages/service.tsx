@@ -12,6 +12,7 @@ import { TimeChart, type Line } from '../components/chart';
 import { LogList } from '../components/log-list';
 import { mergeEntries, useLogTail, type TailState } from '../components/log-tail';
 import { ServiceActions } from '../components/service-actions';
+import { ServiceFigures } from '../components/service-figures';
 import { Empty, Guard } from '../components/states';
 import { useFetch, useThrottled } from '../components/use-fetch';
 import { useNow } from '../components/use-now';
@@ -131,28 +132,9 @@ function Header({ s }: { s: ServiceView }) {
 
 function Stats({ s }: { s: ServiceView }) {
   const now = useNow(1000);
-  const up = s.status === 'running' && s.started_at ? (now - Date.parse(s.started_at)) / 1000 : null;
   return (
     <section className="panel svc-stats" aria-label="Current figures">
-      <dl className="stats">
-        <div>
-          <dt>Health</dt>
-          <dd title={s.health_message ?? ''}>
-            <Badge value={s.health} />
-          </dd>
-        </div>
-        <div>
-          <dt>Uptime</dt>
-          <dd>{up === null ? '–' : duration(up)}</dd>
-        </div>
-        <div>
-          <dt>CPU</dt>
-          <dd>{percent(s.cpu_percent)}</dd>
-        </div>
-        <div>
-          <dt>Memory</dt>
-          <dd>{megabytes(s.memory_mb)}</dd>
-        </div>
+      <ServiceFigures s={s} now={now}>
         <div>
           <dt>Restarts</dt>
           <dd>{s.restarts}</dd>
@@ -161,7 +143,7 @@ function Stats({ s }: { s: ServiceView }) {
           <dt>Last exit</dt>
           <dd>{exitText(s)}</dd>
         </div>
-      </dl>
+      </ServiceFigures>
     </section>
   );
 }
