@@ -37,6 +37,13 @@ export const ServiceViewSchema = Type.Object({
   autostart: Type.Boolean(),
   depends_on: Type.Array(Type.String()),
   health_check: Nullable(Type.String()),
+  health_settings: Nullable(
+    Type.Object({
+      interval_ms: Type.Integer({ description: 'between probes once healthy' }),
+      timeout_ms: Type.Integer(),
+      failures: Type.Integer({ description: 'consecutive failed probes before unhealthy' }),
+    }),
+  ),
   type: Type.Union([Type.Literal('http'), Type.Literal('tcp'), Type.Literal('command'), Type.Literal('process')]),
   visible: Type.Boolean(),
   admin_only: Type.Boolean(),
@@ -75,6 +82,7 @@ export function toServiceView(spec: ServiceSpec, rec: ServiceRecord, now = Date.
     autostart: spec.autostart,
     depends_on: spec.dependsOn,
     health_check: describeProbe(spec),
+    health_settings: spec.health ? { interval_ms: spec.health.intervalMs, timeout_ms: spec.health.timeoutMs, failures: spec.health.failures } : null,
     type: spec.health ? spec.health.probe.kind : 'process',
     visible: spec.visible,
     admin_only: spec.adminOnly,

@@ -40,6 +40,7 @@ export interface ServiceView {
   desired: string;
   depends_on: string[];
   health_check: string | null;
+  health_settings: { interval_ms: number; timeout_ms: number; failures: number } | null;
   type: string;
 }
 

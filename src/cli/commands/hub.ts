@@ -47,11 +47,12 @@ async function runHub(flags: GlobalFlags): Promise<number> {
   const { dataDir } = config.hub;
   if (!flags.json) {
     print(paint('bold', `Wheelhouse ${version}`) + ` hub listening on ${paint('cyan', hub.url)}`);
-    print(`  config:   ${config.file ?? '(none: no services)'} — ${config.services.length} service(s)`);
-    print(`  data:     ${dataDir}`);
-    print(`  API docs: ${hub.url}/docs`);
-    print(`  token:    ${adminTokenPath(dataDir)} (the CLI reads it; elsewhere set WHEELHOUSE_TOKEN)`);
-    print(`  try:      npx wheelhouse status   ·   npx wheelhouse restart <name>   ·   Ctrl-C to stop`);
+    print(`  config:    ${config.file ?? '(none: no services)'} — ${config.services.length} service(s)`);
+    print(`  data:      ${dataDir}`);
+    print(`  dashboard: ${paint('cyan', `${hub.url}/`)} (sign in as admin: the password printed when the hub first started; "wheelhouse users passwd admin" sets a new one)`);
+    print(`  API docs:  ${hub.url}/docs`);
+    print(`  token:     ${adminTokenPath(dataDir)} (the CLI reads it; elsewhere set WHEELHOUSE_TOKEN)`);
+    print(`  try:       npx wheelhouse status   ·   npx wheelhouse restart <name>   ·   Ctrl-C to stop`);
   } else {
     print(JSON.stringify({ event: 'listening', url: hub.url, pid: process.pid, data_dir: dataDir }));
   }

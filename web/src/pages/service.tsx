@@ -219,6 +219,9 @@ function Health({ s, events, eventsError, retry }: { s: ServiceView; events: Sto
         <KV k="Last result" v={<Badge value={s.health} />} />
         <KV k="Message" v={s.health_message || '–'} />
         <KV k="Last checked" v={s.last_checked ? <span title={dateTime(s.last_checked)}>{ago(s.last_checked, now)}</span> : 'never'} />
+        {s.health_settings && (
+          <KV k="Schedule" v={`every ${duration(s.health_settings.interval_ms / 1000)}, timeout ${duration(s.health_settings.timeout_ms / 1000)}, unhealthy after ${s.health_settings.failures} failure${s.health_settings.failures === 1 ? '' : 's'} in a row`} />
+        )}
       </dl>
       <h3 className="svc-subhead">History</h3>
       {eventsError && !events ? (
