@@ -20,6 +20,12 @@ export async function signedInContext(browser: Browser, url: string): Promise<Br
 export interface RenderSample {
   /** Navigation start → the content is on screen (ms). */
   renderMs: number;
+  /** Navigation start → the app's scripts are loaded and run (DOMContentLoaded end) (ms). */
+  scriptsMs: number;
+  /** Navigation start → the last API answer the render waited for has arrived (ms). */
+  apiDoneMs: number;
+  /** The API requests before the render: path, sent and answered (ms from navigation start). */
+  requests: { path: string; startMs: number; endMs: number }[];
   /** The same page fetching the data it renders, without rendering it (ms): the floor. */
   dataMs: number;
 }
@@ -40,12 +46,18 @@ export async function measureRender(browser: Browser, url: string, path: string,
     const page = await context.newPage();
     await page.goto(`${url}${path}`, { waitUntil: 'commit' });
     const renderMs = (await page.waitForFunction((r) => (document.querySelectorAll(r.selector).length >= r.min ? performance.now() : false), ready, { timeout: 60_000, polling: 'raf' }).then((h) => h.jsonValue())) as number;
+    const phases = await page.evaluate((until) => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      const api = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.includes('/api/') && r.responseEnd <= until);
+      const requests = api.map((r) => ({ path: new URL(r.name).pathname + new URL(r.name).search, startMs: Math.round(r.startTime), endMs: Math.round(r.responseEnd) }));
+      return { scriptsMs: nav?.domContentLoadedEventEnd ?? 0, apiDoneMs: Math.max(0, ...api.map((r) => r.responseEnd)), requests };
+    }, renderMs);
     const dataMs = await page.evaluate(async (urls) => {
       const t0 = performance.now();
       await Promise.all(urls.map((u) => fetch(u).then((r) => r.text())));
       return performance.now() - t0;
     }, dataUrls);
-    return { renderMs, dataMs };
+    return { renderMs, ...phases, dataMs };
   } finally {
     await context.close();
   }

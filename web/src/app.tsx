@@ -2,9 +2,10 @@
  * The shell: finds out who is signed in, shows the login page or the app, and routes
  * between pages. Pages load their own data and subscribe to the live feed themselves.
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api';
+import { pageLoader, preloadWhenIdle, type LoadedPage } from './components/page-loader';
 import { Loading } from './components/states';
 import { Toasts } from './components/toast';
 import { startLive, stopLive, useLiveState } from './live';
@@ -16,12 +17,16 @@ import { useTheme } from './theme';
 import type { Me, SessionInfo } from './types';
 
 // Pages beyond the overview load on first visit: the first screen stays small.
-const ServiceDetail = lazy(() => import('./pages/service').then((m) => ({ default: m.ServiceDetail })));
-const Logs = lazy(() => import('./pages/logs').then((m) => ({ default: m.Logs })));
-const Hosts = lazy(() => import('./pages/hosts').then((m) => ({ default: m.Hosts })));
-const HostDetail = lazy(() => import('./pages/host').then((m) => ({ default: m.HostDetail })));
-const Alerts = lazy(() => import('./pages/alerts').then((m) => ({ default: m.Alerts })));
-const Settings = lazy(() => import('./pages/settings').then((m) => ({ default: m.Settings })));
+const service = pageLoader(() => import('./pages/service').then((m) => m.ServiceDetail));
+const logs = pageLoader(() => import('./pages/logs').then((m) => m.Logs));
+const hosts = pageLoader(() => import('./pages/hosts').then((m) => m.Hosts));
+const host = pageLoader(() => import('./pages/host').then((m) => m.HostDetail));
+const alerts = pageLoader(() => import('./pages/alerts').then((m) => m.Alerts));
+const settings = pageLoader(() => import('./pages/settings').then((m) => m.Settings));
+const allPages = [service, logs, hosts, host, alerts, settings] as LoadedPage<never>[];
+// The page the browser opened on is fetched alongside the session check, not after it.
+const openedOn = ([['/services/', service], ['/logs', logs], ['/hosts/', host], ['/hosts', hosts], ['/alerts', alerts], ['/settings', settings]] as [string, LoadedPage<never>][]).find(([prefix]) => location.pathname.startsWith(prefix));
+void openedOn?.[1].preload().catch(() => undefined);
 
 export function App() {
   const [user, setUser] = useState<Me | null | undefined>(undefined);
@@ -30,7 +35,10 @@ export function App() {
   const signedIn = useCallback((info: { user: Me | null; csrf_token: string | null }) => {
     setCsrfToken(info.csrf_token);
     setUser(info.user);
-    if (info.user) startLive();
+    if (info.user) {
+      startLive();
+      preloadWhenIdle(allPages);
+    }
   }, []);
 
   useEffect(() => {
@@ -67,28 +75,26 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <Shell>
-        <Suspense fallback={<Loading what="the page" />}>
-          <Switch>
-            <Route path="/" component={Overview} />
-            <Route path="/login">
-              <Redirect to="/" />
-            </Route>
-            <Route path="/services/:name">{(p) => <ServiceDetail name={decodeURIComponent(p.name)} />}</Route>
-            <Route path="/logs" component={Logs} />
-            <Route path="/hosts" component={Hosts} />
-            <Route path="/hosts/:id">{(p) => <HostDetail id={decodeURIComponent(p.id)} />}</Route>
-            <Route path="/alerts" component={Alerts} />
-            <Route path="/settings/:tab?">{(p) => <Settings tab={p.tab ?? ''} />}</Route>
-            <Route>
-              <div className="page">
-                <h1>Not found</h1>
-                <p>
-                  There is no page here. <Link href="/">Back to the overview</Link>.
-                </p>
-              </div>
-            </Route>
-          </Switch>
-        </Suspense>
+        <Switch>
+          <Route path="/" component={Overview} />
+          <Route path="/login">
+            <Redirect to="/" />
+          </Route>
+          <Route path="/services/:name">{(p) => <service.Page name={decodeURIComponent(p.name)} />}</Route>
+          <Route path="/logs" component={logs.Page} />
+          <Route path="/hosts" component={hosts.Page} />
+          <Route path="/hosts/:id">{(p) => <host.Page id={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/alerts" component={alerts.Page} />
+          <Route path="/settings/:tab?">{(p) => <settings.Page tab={p.tab ?? ''} />}</Route>
+          <Route>
+            <div className="page">
+              <h1>Not found</h1>
+              <p>
+                There is no page here. <Link href="/">Back to the overview</Link>.
+              </p>
+            </div>
+          </Route>
+        </Switch>
       </Shell>
     </SessionContext.Provider>
   );
