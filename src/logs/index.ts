@@ -9,6 +9,7 @@ import type { OutputSink } from '../supervisor/index.js';
 import { ServiceOutputCapture } from './capture.js';
 import { validateEntry, type EntryLimits, type LogEntry, type LogSource, type NewLogEntry } from './entry.js';
 import { levelName } from './levels.js';
+import { RetentionLoop } from './retention.js';
 import { LogWriter } from './writer.js';
 
 export type { LogEntry, NewLogEntry, LogSource, EntryLimits } from './entry.js';
@@ -66,22 +67,7 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
     for (const l of listeners) l(rows);
   });
   const capture = new ServiceOutputCapture(repo, writer, { hostname: settings.hostname, maxMessageBytes: settings.limits.maxMessageBytes });
-  let retentionTimer: NodeJS.Timeout | undefined;
-  let retaining: Promise<void> | undefined;
-
-  const retain = async (): Promise<void> => {
-    const started = Date.now();
-    try {
-      // Small batches, yielding between them, for at most ~50 ms per tick: ingest never stalls.
-      while (Date.now() - started < 50) {
-        const { more } = await repo.retain(settings.retention, Date.now());
-        if (!more) break;
-        await new Promise((r) => setImmediate(r));
-      }
-    } catch (err) {
-      logger.error({ err }, 'log retention failed');
-    }
-  };
+  const retention = new RetentionLoop(repo, settings.retention, logger);
 
   return {
     capture,
@@ -129,14 +115,10 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
       return () => listeners.delete(listener);
     },
     start() {
-      retentionTimer = setInterval(() => {
-        retaining ??= retain().finally(() => (retaining = undefined));
-      }, 5000);
-      retentionTimer.unref();
+      retention.start();
     },
     async stop() {
-      clearInterval(retentionTimer);
-      await retaining;
+      await retention.stop();
       await writer.drained();
     },
   };

@@ -7,6 +7,10 @@
  * Until a rule has watched one whole window (after a start or a rule change) its count is
  * only a lower bound: it may then fire a `>`/`>=` rule but not resolve one, and never fire
  * the other comparators.
+ *
+ * It listens to committed lines only while there is a log_pattern rule: any listener makes
+ * the log service turn every committed line into an API entry (parsing its context), which
+ * costs ingest ~40 % of its main-thread time (17 → 10 µs a line) when no rule wants them.
  */
 import type { LogEntry, LogService } from '../../logs/index.js';
 import { levelCode, parseLevel } from '../../logs/index.js';
@@ -57,19 +61,33 @@ export class LogEvaluator implements Evaluator {
         if (old && sameCounting(old.rule, rule)) return { ...old, rule, key: this.key(rule), ticker: undefined };
         return this.compile(rule, now);
       });
-    if (this.started) for (const r of this.rules) this.tick(r);
+    if (this.started) {
+      this.listen();
+      for (const r of this.rules) this.tick(r);
+    }
   }
 
   start(): void {
     this.started = true;
-    this.unsubscribe = this.logs.onAppended((entries) => this.onEntries(entries));
+    this.listen();
     for (const r of this.rules) this.tick(r);
   }
 
   stop(): void {
     this.started = false;
-    this.unsubscribe?.();
+    this.listen();
     for (const r of this.rules) clearInterval(r.ticker);
+  }
+
+  /** Subscribes to committed lines while started with at least one rule; unsubscribes otherwise. */
+  private listen(): void {
+    const wanted = this.started && this.rules.length > 0;
+    if (wanted && !this.unsubscribe) {
+      this.unsubscribe = this.logs.onAppended((entries) => this.onEntries(entries));
+    } else if (!wanted && this.unsubscribe) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
+    }
   }
 
   /** Counts matching entries and evaluates the rules they touched. */

@@ -140,7 +140,8 @@ export class SqliteLogRepo implements LogRepo {
 
   async retain(limits: LogRetention, now: number): Promise<{ deleted: number; more: boolean }> {
     let upTo = this.chunks.expiredUpTo(now - limits.maxAgeMs);
-    if (this.bytes() > limits.maxBytes) upTo = Math.max(upTo, this.chunks.oldestClosedLast());
+    const overSize = this.bytes() > limits.maxBytes;
+    if (overSize) upTo = Math.max(upTo, this.chunks.oldestClosedLast());
     const first = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
     let deleted = 0;
     if (first !== null && upTo >= first) {
@@ -151,7 +152,9 @@ export class SqliteLogRepo implements LogRepo {
     }
     this.db.prepare('DELETE FROM log_counts WHERE minute < ?').run(Math.floor((now - limits.maxAgeMs) / 60_000));
     const nextFirst = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
-    return { deleted, more: nextFirst !== null && nextFirst <= upTo };
+    // Over the size limit a call targets only the oldest chunk: another is due while the store is still too big.
+    const more = (nextFirst !== null && nextFirst <= upTo) || (overSize && deleted > 0 && this.bytes() > limits.maxBytes);
+    return { deleted, more };
   }
 
   async searchableUpTo(): Promise<number> {
