@@ -82,6 +82,15 @@ if (!chromiumPath) {
       const status = await page.evaluate(async () => (await fetch('/api/services/api/stop', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
       expect(status).toBe(403);
       await screenshot(page, 'overview-viewer');
+      // The theme toggle switches at once and is remembered across loads.
+      const before = await page.evaluate(() => document.documentElement.dataset.theme);
+      await page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
+      const after = await page.evaluate(() => document.documentElement.dataset.theme);
+      expect(after).not.toBe(before);
+      await page.reload();
+      await page.locator('[data-service="api"]').waitFor();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after);
+      await screenshot(page, `overview-${after}`);
       await page.context().close();
     });
   });
