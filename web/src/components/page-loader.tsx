@@ -28,7 +28,9 @@ export function pageLoader<P extends object>(load: () => Promise<ComponentType<P
     const [, setLoaded] = useState(loaded !== null);
     const [error, setError] = useState<Error | null>(null);
     useEffect(() => {
-      if (!loaded) preload().then(() => setLoaded(true), (err: Error) => setError(err));
+      // Always through the promise: the chunk may have arrived between this render and this
+      // effect (it is preloaded with the session check), and then only a state change re-renders.
+      preload().then(() => setLoaded(true), (err: Error) => setError(err));
     }, []);
     if (error) {
       // Usually an upgrade of the hub: the old chunk names are gone, a reload fetches the new ones.
