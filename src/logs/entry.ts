@@ -4,7 +4,8 @@
  * written out by hand: it runs for every line at 100k+ lines/s and must name the field at
  * fault for each rejected entry.
  */
-import { levelCode, parseLevel, type LevelName } from './levels.js';
+import type { LogRow } from '../store/index.js';
+import { levelCode, levelName, parseLevel, type LevelName } from './levels.js';
 
 /** Where an entry came from. */
 export type LogSource = 'http' | 'otlp' | 'stdout' | 'stderr' | 'file';
@@ -171,4 +172,29 @@ export function depthExceeds(value: unknown, max: number): boolean {
 
 function fail(error: string): Validated {
   return { ok: false, error };
+}
+
+/** A stored row in the API's shape. */
+export function toLogEntry(r: Omit<LogRow, 'id'> & { id: number }): LogEntry {
+  let context: Record<string, unknown> | null = null;
+  if (r.context !== null) {
+    try {
+      context = JSON.parse(r.context) as Record<string, unknown>;
+    } catch {
+      context = { raw: r.context };
+    }
+  }
+  return {
+    id: r.id,
+    timestamp: new Date(r.ts).toISOString(),
+    service_name: r.service,
+    level: levelName(r.level),
+    message: r.message,
+    context,
+    trace_id: r.trace_id,
+    user_id: r.user_id,
+    hostname: r.hostname,
+    process_id: r.process_id,
+    source: r.source,
+  };
 }

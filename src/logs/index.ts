@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { LogFilter, LogRepo, LogRow, SourceCursor } from '../store/index.js';
 import type { OutputSink } from '../supervisor/index.js';
 import { ServiceOutputCapture } from './capture.js';
-import { validateEntry, type EntryLimits, type LogEntry, type LogSource, type NewLogEntry } from './entry.js';
+import { toLogEntry, validateEntry, type EntryLimits, type LogEntry, type LogSource, type NewLogEntry } from './entry.js';
+import { framed, type ExportFormat } from './export-format.js';
 import { levelName } from './levels.js';
 import { RetentionLoop } from './retention.js';
 import { LogWriter } from './writer.js';
@@ -43,8 +44,8 @@ export interface LogService {
   /** Stores entries that are already valid (OTLP, tailed files), with source cursors. */
   write(entries: readonly NewLogEntry[], cursors?: readonly SourceCursor[]): Promise<{ firstId: number; lastId: number }>;
   query(filter: LogFilter, limit: number, offset: number): Promise<{ logs: LogEntry[]; total: number; capped: boolean }>;
-  /** Every match, newest first, a page at a time. */
-  export(filter: LogFilter): AsyncIterable<LogEntry[]>;
+  /** Every match, newest first, serialized whole (head, rows, tail) in `format`, chunk by chunk. */
+  export(filter: LogFilter, format: ExportFormat): AsyncIterable<Buffer>;
   counts(since: number, until: number, service?: string): Promise<Record<string, Record<string, number>>>;
   /** Calls `listener` with every batch of committed entries; returns the unsubscribe function. */
   onAppended(listener: TailListener): () => void;
@@ -98,9 +99,7 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
       const [rows, count] = await Promise.all([repo.query(filter, limit, offset), repo.count(filter, 10_000)]);
       return { logs: rows.map(toLogEntry), total: count.total, capped: count.capped };
     },
-    async *export(filter) {
-      for await (const page of repo.scan(filter, 5000)) yield page.map(toLogEntry);
-    },
+    export: (filter, format) => framed(format, repo.export(filter, format)),
     async counts(since, until, service) {
       const out: Record<string, Record<string, number>> = {};
       for (const c of await repo.levelCounts(since, until, service)) {
@@ -124,27 +123,3 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
   };
 }
 
-/** A stored row in the API's shape. */
-export function toLogEntry(r: Omit<LogRow, 'id'> & { id: number }): LogEntry {
-  let context: Record<string, unknown> | null = null;
-  if (r.context !== null) {
-    try {
-      context = JSON.parse(r.context) as Record<string, unknown>;
-    } catch {
-      context = { raw: r.context };
-    }
-  }
-  return {
-    id: r.id,
-    timestamp: new Date(r.ts).toISOString(),
-    service_name: r.service,
-    level: levelName(r.level),
-    message: r.message,
-    context,
-    trace_id: r.trace_id,
-    user_id: r.user_id,
-    hostname: r.hostname,
-    process_id: r.process_id,
-    source: r.source,
-  };
-}

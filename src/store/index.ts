@@ -10,6 +10,7 @@
 import type { ServiceRecord, StoredEvent } from '../core/types.js';
 import type { StoreSettings } from '../core/config/index.js';
 import type { LogSource, NewLogEntry } from '../logs/entry.js';
+import type { ExportFormat } from '../logs/export-format.js';
 import type { AlertRepo } from './alerts.js';
 import type { AuditRepo, AuthRepo } from './auth.js';
 import type { HostRepo } from './hosts.js';
@@ -101,6 +102,21 @@ export interface LogRow {
   source: LogSource;
 }
 
+/** A LogRow as a tuple in the table's column order: how bulk reads (exports) get rows without building objects. */
+export type LogTuple = [
+  id: number,
+  ts: number,
+  service: string,
+  level: number,
+  message: string,
+  context: string | null,
+  trace_id: string | null,
+  user_id: string | null,
+  hostname: string | null,
+  process_id: number | null,
+  source: LogSource,
+];
+
 /** A position of a log source (a spool or a tailed file), committed with the entries read up to it. */
 export interface SourceCursor {
   key: string;
@@ -133,6 +149,8 @@ export interface LogRepo {
   count(filter: LogFilter, cap: number): Promise<{ total: number; capped: boolean }>;
   /** Every match, newest first, in pages of `pageSize`. */
   scan(filter: LogFilter, pageSize: number): AsyncIterable<LogRow[]>;
+  /** Every match, newest first, serialized in `format` (rows only: the caller writes the head and tail), in chunks. */
+  export(filter: LogFilter, format: ExportFormat): AsyncIterable<Buffer>;
   levelCounts(since: number, until: number, service?: string): Promise<LevelCount[]>;
   cursor(key: string): Promise<string | undefined>;
   /** Deletes one small batch of entries beyond the limits; `more` when another batch is due. */

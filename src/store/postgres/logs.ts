@@ -6,6 +6,8 @@
 import type pg from 'pg';
 import type { LevelCount, LogFilter, LogRepo, LogRetention, LogRow, SourceCursor } from '../index.js';
 import type { NewLogEntry } from '../../logs/entry.js';
+import { formatPages, type ExportFormat } from '../../logs/export-format.js';
+import { batchCounts, countSpans } from '../log-counts.js';
 
 const retentionBatch = 5000;
 
@@ -18,7 +20,6 @@ export class PostgresLogRepo implements LogRepo {
     try {
       await client.query('BEGIN');
       const cols = { ts: [] as number[], service: [] as string[], level: [] as number[], message: [] as string[], context: [] as (string | null)[], trace: [] as (string | null)[], user: [] as (string | null)[], host: [] as (string | null)[], pid: [] as (number | null)[], source: [] as string[] };
-      const counts = new Map<string, number>();
       for (const e of entries) {
         cols.ts.push(e.ts);
         cols.service.push(e.service);
@@ -31,8 +32,6 @@ export class PostgresLogRepo implements LogRepo {
         cols.host.push(e.hostname);
         cols.pid.push(e.process_id);
         cols.source.push(e.source);
-        const key = `${Math.floor(e.ts / 60_000)}\u0000${e.service}\u0000${e.level}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       let firstId = 0;
       let lastId = 0;
@@ -47,22 +46,14 @@ export class PostgresLogRepo implements LogRepo {
         );
         firstId = Number(rows[0]!.first);
         lastId = Number(rows[0]!.last);
-        const minutes: number[] = [];
-        const services: string[] = [];
-        const levels: number[] = [];
-        const ns: number[] = [];
-        for (const [key, n] of counts) {
-          const [minute, service, level] = key.split('\u0000');
-          minutes.push(Number(minute));
-          services.push(service!);
-          levels.push(Number(level));
-          ns.push(n);
+        const counts = batchCounts(entries);
+        for (const [table, column, rows] of [['log_counts', 'minute', counts.minutes], ['log_counts_hourly', 'hour', counts.hours]] as const) {
+          await client.query(
+            `INSERT INTO ${table} (${column}, service, level, n) SELECT * FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::bigint[])
+             ON CONFLICT (${column}, service, level) DO UPDATE SET n = ${table}.n + excluded.n`,
+            [rows.map((r) => r.at), rows.map((r) => r.service), rows.map((r) => r.level), rows.map((r) => r.n)],
+          );
         }
-        await client.query(
-          `INSERT INTO log_counts (minute, service, level, n) SELECT * FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::bigint[])
-           ON CONFLICT (minute, service, level) DO UPDATE SET n = log_counts.n + excluded.n`,
-          [minutes, services, levels, ns],
-        );
       }
       for (const c of cursors) {
         await client.query('INSERT INTO log_cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [c.key, c.value]);
@@ -105,11 +96,27 @@ export class PostgresLogRepo implements LogRepo {
     }
   }
 
+  export(filter: LogFilter, format: ExportFormat): AsyncIterable<Buffer> {
+    return formatPages(format, this.scan(filter, 5000));
+  }
+
   async levelCounts(since: number, until: number, service?: string): Promise<LevelCount[]> {
-    const args: unknown[] = [Math.floor(since / 60_000), Math.floor(until / 60_000)];
-    let sql = 'SELECT service, level, SUM(n)::bigint AS count FROM log_counts WHERE minute BETWEEN $1 AND $2';
-    if (service !== undefined) (args.push(service), (sql += ' AND service = $3'));
-    const { rows } = await this.pool.query<{ service: string; level: number; count: string }>(`${sql} GROUP BY service, level ORDER BY service, level`, args);
+    const spans = countSpans(since, until);
+    const parts: string[] = [];
+    const args: unknown[] = [];
+    const add = (table: string, column: string, [from, to]: [number, number]): void => {
+      args.push(from, to);
+      let sql = `SELECT service, level, n FROM ${table} WHERE ${column} BETWEEN $${args.length - 1} AND $${args.length}`;
+      if (service !== undefined) (args.push(service), (sql += ` AND service = $${args.length}`));
+      parts.push(sql);
+    };
+    for (const m of spans.minutes) add('log_counts', 'minute', m);
+    if (spans.hours) add('log_counts_hourly', 'hour', spans.hours);
+    if (parts.length === 0) return [];
+    const { rows } = await this.pool.query<{ service: string; level: number; count: string }>(
+      `SELECT service, level, SUM(n)::bigint AS count FROM (${parts.join(' UNION ALL ')}) c GROUP BY service, level ORDER BY service, level`,
+      args,
+    );
     return rows.map((r) => ({ service: r.service, level: Number(r.level), count: Number(r.count) }));
   }
 
@@ -130,6 +137,7 @@ export class PostgresLogRepo implements LogRepo {
       }
     }
     await this.pool.query('DELETE FROM log_counts WHERE minute < $1', [Math.floor(cutoff / 60_000)]);
+    await this.pool.query('DELETE FROM log_counts_hourly WHERE hour < $1', [Math.floor(cutoff / 3_600_000)]);
     return { deleted, more: deleted >= retentionBatch };
   }
 

@@ -1,7 +1,8 @@
 /** The log part of the store contract: append, filters, full-text, counts, cursors, retention. */
 import { describe, expect, it } from 'vitest';
 import type { NewLogEntry } from '../../logs/entry.js';
-import type { Store } from '../index.js';
+import type { ExportFormat } from '../../logs/export-format.js';
+import type { LogFilter, Store } from '../index.js';
 import type { StoreFactory } from './contract.js';
 
 const hour = 3_600_000;
@@ -101,6 +102,29 @@ export function describeLogContract(track: (p: Promise<Store>) => Promise<Store>
       expect(await store.logs.levelCounts(t0 + 2 * hour, t0 + 3 * hour)).toEqual([]);
     });
 
+    it('counts windows of ragged minutes and whole hours, each minute once', async () => {
+      const store = await track(factory.open());
+      const t0 = Date.parse('2026-06-01T12:00:00Z');
+      const minute = 60_000;
+      // One entry every 7 minutes for 5 hours, in two appends (the second adds to rows of the first).
+      const entries = Array.from({ length: 43 }, (_, i) => entry(i, { ts: t0 + i * 7 * minute + 1234, service: 'api', level: 2 }));
+      await store.logs.append(entries.slice(0, 20));
+      await store.logs.append(entries.slice(20));
+      const windows: [number, number][] = [
+        [t0 + 25 * minute, t0 + 4 * hour + 10 * minute],
+        [t0, t0 + 5 * hour],
+        [t0 + hour, t0 + 2 * hour - 1],
+        [t0 + 61 * minute, t0 + 62 * minute + 5],
+        [t0 - hour, t0 + 6 * hour],
+        [t0 + 2 * hour + 59 * minute, t0 + 3 * hour],
+      ];
+      for (const [since, until] of windows) {
+        const expected = entries.filter((e) => Math.floor(e.ts / minute) >= Math.floor(since / minute) && Math.floor(e.ts / minute) <= Math.floor(until / minute)).length;
+        const counts = await store.logs.levelCounts(since, until, 'api');
+        expect(counts.reduce((a, c) => a + c.count, 0), `window ${new Date(since).toISOString()}..${new Date(until).toISOString()}`).toBe(expected);
+      }
+    });
+
     it('commits source cursors with the entries', async () => {
       const store = await track(factory.open());
       await store.logs.append([entry(1)], [{ key: 'spool:api:stdout', value: '1024' }]);
@@ -121,6 +145,41 @@ export function describeLogContract(track: (p: Promise<Store>) => Promise<Store>
       }
       expect(seen).toBe(125);
       expect(pages[0]).toBe(40);
+    });
+
+    it('exports every match newest first, in chunks, as the query answers them', async () => {
+      const store = await track(factory.open());
+      await store.logs.append(Array.from({ length: 20_000 }, (_, i) => entry(i, i === 7 ? { message: 'needle "quoted", here' } : {})));
+      await searchable(store);
+      const exported = async (filter: LogFilter, format: ExportFormat = 'json'): Promise<string> => {
+        const parts: Buffer[] = [];
+        for await (const chunk of store.logs.export(filter, format)) parts.push(chunk);
+        return Buffer.concat(parts).toString();
+      };
+      const asIds = (json: string): number[] => (JSON.parse(`[${json.slice(1)}\n]`) as { id: number }[]).map((e) => e.id);
+      const expectSame = async (filter: LogFilter): Promise<void> => {
+        const expected = (await store.logs.query(filter, 500, 0)).map((r) => r.id);
+        const total = (await store.logs.count(filter, 1e9)).total;
+        const ids = asIds(await exported(filter));
+        expect(ids.length, JSON.stringify(filter)).toBe(total);
+        expect(ids.slice(0, 500)).toEqual(expected);
+      };
+      await expectSame({ service: 'api' });
+      await expectSame({});
+      await expectSame({ traceId: 'trace-3' });
+      await expectSame({ q: 'handled', minLevel: 4 });
+      await expectSame({ traceId: 'trace-7', q: 'needle' });
+      expect(await exported({ service: 'nobody' })).toBe('');
+      const csv = (await exported({ q: 'needle' }, 'csv')).split('\n');
+      expect(csv).toHaveLength(2);
+      expect(csv[0]).toMatch(/^\d+,2026-06-01T12:00:07\.000Z,api,WARNING,"needle ""quoted"", here","\{""n"":7,""route"":""\/items""\}",trace-7,,host1,107,http$/);
+      // A consumer that stops early ends the export (and frees what it held).
+      let chunks = 0;
+      for await (const chunk of store.logs.export({}, 'csv')) {
+        expect(chunk.length).toBeGreaterThan(0);
+        if (++chunks === 2) break;
+      }
+      expect(chunks).toBe(2);
     });
 
     it('deletes entries past the retention age in small batches and keeps the rest searchable', async () => {

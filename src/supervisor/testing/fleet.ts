@@ -7,6 +7,7 @@ import { defaultLimits } from '../../logs/entry.js';
 import { createLogService, type LogService } from '../../logs/index.js';
 import { openStore, type Store } from '../../store/index.js';
 import { createSupervisor, type Supervisor } from '../index.js';
+import { allEntries } from '../../logs/testing/entries.js';
 
 /** A running fleet under test. */
 export interface Fleet {
@@ -57,9 +58,7 @@ export async function startFleet(services: Record<string, unknown>, opts: { data
     dataDir,
     logs,
     output: async (service, stream) => {
-      const messages: string[] = [];
-      for await (const page of logs.export({ service })) for (const e of page) if (!stream || e.source === stream) messages.push(e.message);
-      return messages.reverse();
+      return (await allEntries(logs, { service })).filter((e) => !stream || e.source === stream).map((e) => e.message);
     },
     close: async (stopServices = true) => {
       if (closed) return;

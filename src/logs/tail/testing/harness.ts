@@ -6,6 +6,7 @@ import { tempDir } from '../../../testing/helpers.js';
 import { openStore, type Store } from '../../../store/index.js';
 import { defaultLimits } from '../../entry.js';
 import { createLogService, type LogEntry, type LogService } from '../../index.js';
+import { allEntries } from '../../testing/entries.js';
 import { createFileTailer, type FileTailer, type FileTailerDeps } from '../index.js';
 
 /** A service spec with only what the tailer reads filled in meaningfully. */
@@ -67,11 +68,7 @@ export async function openHarness(opts: { maxQueued?: number } = {}): Promise<Ta
   });
   const logger = pino({ level: 'warn' }, sink);
   const tailers: FileTailer[] = [];
-  const entries = async (service: string): Promise<LogEntry[]> => {
-    const out: LogEntry[] = [];
-    for await (const page of logs.export({ service })) out.push(...page);
-    return out.reverse();
-  };
+  const entries = (service: string): Promise<LogEntry[]> => allEntries(logs, { service });
   return {
     dir,
     store,

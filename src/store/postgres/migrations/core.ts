@@ -81,4 +81,19 @@ export const coreMigrations: Migration[] = [
       CREATE TABLE log_cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'hourly log counts',
+    sql: `
+      CREATE TABLE log_counts_hourly (
+        hour BIGINT NOT NULL,
+        service TEXT NOT NULL,
+        level SMALLINT NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (hour, service, level)
+      );
+      INSERT INTO log_counts_hourly (hour, service, level, n)
+        SELECT floor(minute / 60.0)::bigint, service, level, SUM(n) FROM log_counts GROUP BY 1, 2, 3;
+    `,
+  },
 ];

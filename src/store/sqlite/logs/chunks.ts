@@ -1,11 +1,11 @@
 /**
  * Chunks: consecutive runs of `chunkEntries` log ids with their time range and Bloom filters
  * of trace and user ids. The metadata of every chunk is kept in memory (a few numbers per
- * 8k entries); the Bloom filters of closed chunks stay in log_chunks and are read only by
- * trace and user lookups.
+ * 8k entries); the filters of closed chunks are in log_bloom_blocks, one row per block, so a
+ * lookup reads the one block per chunk its value hashes to.
  */
 import type Database from 'better-sqlite3';
-import { Bloom } from './bloom.js';
+import { blockBytes, blockMayContain, blocksFor, Bloom, probe } from './bloom.js';
 import { chunkEntries } from './schema.js';
 
 /** Id and time range of one chunk. */
@@ -16,27 +16,36 @@ export interface ChunkRange {
   maxTs: number;
 }
 
+/** What a Bloom filter holds; the number is the `kind` column of log_bloom_blocks. */
+const kinds = { trace: 0, user: 1 } as const;
+const blocks = blocksFor(chunkEntries);
+
+type OpenChunk = ChunkRange & { traces: Bloom; users: Bloom; n: number };
+
 /** The chunk index of one log database. */
 export class Chunks {
   private closed: ChunkRange[] = [];
-  private open: (ChunkRange & { traces: Bloom; users: Bloom; n: number }) | undefined;
-  private readonly insert: Database.Statement;
+  private open: OpenChunk | undefined;
+  private readonly insertChunk: Database.Statement;
+  private readonly insertBlock: Database.Statement;
+  private readonly selectBlocks: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO log_chunks (first_id, last_id, min_ts, max_ts, trace_bloom, user_bloom) VALUES (?, ?, ?, ?, ?, ?)');
-    this.closed = (db.prepare('SELECT first_id AS first, last_id AS last, min_ts AS minTs, max_ts AS maxTs FROM log_chunks ORDER BY first_id').all() as ChunkRange[]);
+    this.insertChunk = db.prepare("INSERT INTO log_chunks (first_id, last_id, min_ts, max_ts, trace_bloom, user_bloom) VALUES (?, ?, ?, ?, X'', X'')");
+    this.insertBlock = db.prepare('INSERT INTO log_bloom_blocks (kind, block, first_id, last_id, bits) VALUES (?, ?, ?, ?, ?)');
+    this.selectBlocks = db.prepare('SELECT first_id, last_id, bits FROM log_bloom_blocks WHERE kind = ? AND block = ? AND first_id BETWEEN ? AND ? ORDER BY first_id');
+    this.closed = db.prepare('SELECT first_id AS first, last_id AS last, min_ts AS minTs, max_ts AS maxTs FROM log_chunks ORDER BY first_id').all() as ChunkRange[];
+    this.convertWholeFilters();
     // The open chunk is not persisted: rebuild it from the entries after the last closed one.
     const after = this.closed.at(-1)?.last ?? 0;
-    for (const r of db.prepare('SELECT id, ts, trace_id, user_id FROM logs WHERE id > ? ORDER BY id').iterate(after) as Iterable<{ id: number; ts: number; trace_id: string | null; user_id: string | null }>) {
-      this.add(r.id, r.ts, r.trace_id, r.user_id);
-    }
+    for (const r of this.entries(after + 1, Number.MAX_SAFE_INTEGER)) this.add(r.id, r.ts, r.trace_id, r.user_id);
   }
 
   /** Records one appended entry; closes (persists) the open chunk when it is full. Call inside the append transaction. */
   add(id: number, ts: number, traceId: string | null, userId: string | null): void {
     let c = this.open;
     if (!c) {
-      c = this.open = { first: id, last: id, minTs: ts, maxTs: ts, traces: new Bloom(chunkEntries), users: new Bloom(chunkEntries), n: 0 };
+      c = this.open = { first: id, last: id, minTs: ts, maxTs: ts, traces: new Bloom(blocks), users: new Bloom(blocks), n: 0 };
     }
     c.last = id;
     if (ts < c.minTs) c.minTs = ts;
@@ -45,7 +54,8 @@ export class Chunks {
     if (userId) c.users.add(userId);
     c.n += 1;
     if (c.n >= chunkEntries) {
-      this.insert.run(c.first, c.last, c.minTs, c.maxTs, Buffer.from(c.traces.bits), Buffer.from(c.users.bits));
+      this.insertChunk.run(c.first, c.last, c.minTs, c.maxTs);
+      this.writeBlocks(c);
       this.closed.push({ first: c.first, last: c.last, minTs: c.minTs, maxTs: c.maxTs });
       this.open = undefined;
     }
@@ -71,12 +81,13 @@ export class Chunks {
   }
 
   /** Id ranges of chunks whose Bloom filter may hold `value` (kind: trace or user), within [min, max]. */
-  candidates(kind: 'trace' | 'user', value: string, min: number, max: number): { first: number; last: number }[] {
-    const column = kind === 'trace' ? 'trace_bloom' : 'user_bloom';
+  candidates(kind: keyof typeof kinds, value: string, min: number, max: number): { first: number; last: number }[] {
+    const p = probe(value, blocks);
     const out: { first: number; last: number }[] = [];
-    const rows = this.db.prepare(`SELECT first_id, last_id, ${column} AS bloom FROM log_chunks WHERE last_id >= ? AND first_id <= ? ORDER BY first_id`).iterate(min, max) as Iterable<{ first_id: number; last_id: number; bloom: Buffer }>;
+    // Chunks are exactly chunkEntries long: one starting this far below `min` still reaches it.
+    const rows = this.selectBlocks.iterate(kinds[kind], p.block, min - chunkEntries + 1, max) as Iterable<{ first_id: number; last_id: number; bits: Buffer }>;
     for (const r of rows) {
-      if (new Bloom(new Uint8Array(r.bloom.buffer, r.bloom.byteOffset, r.bloom.byteLength)).mayContain(value)) out.push({ first: r.first_id, last: r.last_id });
+      if (r.last_id >= min && blockMayContain(r.bits, p)) out.push({ first: r.first_id, last: r.last_id });
     }
     const o = this.open;
     if (o && o.last >= min && o.first <= max && (kind === 'trace' ? o.traces : o.users).mayContain(value)) out.push({ first: o.first, last: o.last });
@@ -88,6 +99,8 @@ export class Chunks {
     const gone = this.closed.filter((c) => c.last < firstKeptId);
     if (gone.length === 0) return;
     this.db.prepare('DELETE FROM log_chunks WHERE last_id < ?').run(firstKeptId);
+    const dropBlocks = this.db.prepare('DELETE FROM log_bloom_blocks WHERE kind = ? AND block = ? AND first_id < ? AND last_id < ?');
+    for (const kind of Object.values(kinds)) for (let b = 0; b < blocks; b++) dropBlocks.run(kind, b, firstKeptId, firstKeptId);
     this.closed = this.closed.filter((c) => c.last >= firstKeptId);
   }
 
@@ -104,5 +117,33 @@ export class Chunks {
   /** The last id of the oldest closed chunk (what a size limit deletes next); 0 when none. */
   oldestClosedLast(): number {
     return this.closed[0]?.last ?? 0;
+  }
+
+  private writeBlocks(c: { first: number; last: number; traces: Bloom; users: Bloom }): void {
+    for (const [kind, bloom] of [[kinds.trace, c.traces], [kinds.user, c.users]] as const) {
+      for (let b = 0; b < blocks; b++) this.insertBlock.run(kind, b, c.first, c.last, Buffer.from(bloom.bits.buffer, bloom.bits.byteOffset + b * blockBytes, blockBytes));
+    }
+  }
+
+  /** Stores made before version 3 kept each chunk's filters whole, with another hash layout: rebuild them by block from the entries. */
+  private convertWholeFilters(): void {
+    const old = this.db.prepare('SELECT first_id AS first, last_id AS last FROM log_chunks WHERE length(trace_bloom) > 0 OR length(user_bloom) > 0 ORDER BY first_id').all() as { first: number; last: number }[];
+    if (old.length === 0) return;
+    const clear = this.db.prepare("UPDATE log_chunks SET trace_bloom = X'', user_bloom = X'' WHERE first_id = ?");
+    this.db.transaction(() => {
+      for (const c of old) {
+        const rebuilt = { first: c.first, last: c.last, traces: new Bloom(blocks), users: new Bloom(blocks) };
+        for (const r of this.entries(c.first, c.last)) {
+          if (r.trace_id) rebuilt.traces.add(r.trace_id);
+          if (r.user_id) rebuilt.users.add(r.user_id);
+        }
+        this.writeBlocks(rebuilt);
+        clear.run(c.first);
+      }
+    })();
+  }
+
+  private entries(from: number, to: number): Iterable<{ id: number; ts: number; trace_id: string | null; user_id: string | null }> {
+    return this.db.prepare('SELECT id, ts, trace_id, user_id FROM logs WHERE id BETWEEN ? AND ? ORDER BY id').iterate(from, to) as Iterable<{ id: number; ts: number; trace_id: string | null; user_id: string | null }>;
   }
 }

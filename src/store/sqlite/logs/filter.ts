@@ -2,21 +2,27 @@
 import type { LogFilter } from '../../index.js';
 import type { Chunks } from './chunks.js';
 
-/** A compiled WHERE clause and the id range it is bounded by. */
+/** An inclusive range of log ids. */
+export interface IdRange {
+  first: number;
+  last: number;
+}
+
+/** A compiled filter: the id ranges that can hold matches and the conditions rows in them must meet. */
 export interface CompiledFilter {
+  /** Conditions besides the id range, ANDed; column names prefixed as asked; '' when none. */
   sql: string;
   args: unknown[];
+  /** Where matches can be, newest first, disjoint (one range unless a trace or user id narrowed it to chunks). */
+  ranges: IdRange[];
   minId: number;
   maxId: number;
 }
 
-/** Candidate ranges past this many are not worth listing: the plain equality test is as fast. */
-const maxRanges = 64;
-
 /**
- * Compiles `filter` (without q) into a WHERE clause on the logs table, column names prefixed
- * with `p`. Undefined when the filter provably matches nothing (no chunk in the time range,
- * no chunk whose Bloom filter may hold the trace or user id).
+ * Compiles `filter` (without q) for the logs table, column names prefixed with `p`. Undefined
+ * when the filter provably matches nothing (no chunk in the time range, no chunk whose Bloom
+ * filter may hold the trace or user id).
  */
 export function compileFilter(filter: LogFilter, chunks: Chunks, lastId: number, p = ''): CompiledFilter | undefined {
   let minId = 1;
@@ -29,8 +35,8 @@ export function compileFilter(filter: LogFilter, chunks: Chunks, lastId: number,
   }
   if (filter.beforeId !== undefined) maxId = Math.min(maxId, filter.beforeId - 1);
   if (maxId < minId) return undefined;
-  const conditions = [`${p}id BETWEEN ? AND ?`];
-  const args: unknown[] = [minId, maxId];
+  const conditions: string[] = [];
+  const args: unknown[] = [];
   const add = (sql: string, value: unknown): void => {
     conditions.push(sql);
     args.push(value);
@@ -40,17 +46,33 @@ export function compileFilter(filter: LogFilter, chunks: Chunks, lastId: number,
   if (filter.minLevel !== undefined && filter.minLevel > 1) add(`${p}level >= ?`, filter.minLevel);
   if (filter.since !== undefined) add(`${p}ts >= ?`, filter.since);
   if (filter.until !== undefined) add(`${p}ts <= ?`, filter.until);
+  let ranges: IdRange[] = [{ first: minId, last: maxId }];
   for (const [kind, column, value] of [['trace', 'trace_id', filter.traceId], ['user', 'user_id', filter.userId]] as const) {
     if (value === undefined) continue;
-    const ranges = chunks.candidates(kind, value, minId, maxId);
+    ranges = intersect(ranges, chunks.candidates(kind, value, minId, maxId));
     if (ranges.length === 0) return undefined;
-    if (ranges.length <= maxRanges) {
-      conditions.push(`(${ranges.map(() => `${p}id BETWEEN ? AND ?`).join(' OR ')})`);
-      for (const r of ranges) args.push(r.first, r.last);
-    }
     add(`${p}${column} = ?`, value);
   }
-  return { sql: conditions.join(' AND '), args, minId, maxId };
+  return { sql: conditions.join(' AND '), args, ranges: ranges.reverse(), minId, maxId };
+}
+
+/** The parts of `a` also in `b` (both ascending and disjoint), adjacent ranges merged. */
+function intersect(a: IdRange[], b: IdRange[]): IdRange[] {
+  const out: IdRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const first = Math.max(a[i]!.first, b[j]!.first);
+    const last = Math.min(a[i]!.last, b[j]!.last);
+    if (first <= last) {
+      const prev = out.at(-1);
+      if (prev && prev.last + 1 >= first) prev.last = Math.max(prev.last, last);
+      else out.push({ first, last });
+    }
+    if (a[i]!.last < b[j]!.last) i++;
+    else j++;
+  }
+  return out;
 }
 
 /** An FTS5 query for user words: every word must occur. A query in double quotes must also occur as written. */

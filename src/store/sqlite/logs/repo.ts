@@ -8,11 +8,19 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LevelCount, LogFilter, LogRepo, LogRetention, LogRow, SourceCursor } from '../../index.js';
 import type { NewLogEntry } from '../../../logs/entry.js';
+import type { ExportFormat } from '../../../logs/export-format.js';
+import { batchCounts, countSpans } from '../../log-counts.js';
 import { Chunks } from './chunks.js';
+import type { ExportWindow } from './export-worker.js';
+import { exportInWorkers } from './exporter.js';
 import { FtsIndexer } from './fts-indexer.js';
-import { compileFilter, ftsMatch } from './filter.js';
+import { compileFilter, ftsMatch, type CompiledFilter } from './filter.js';
 import { ftsSliceIds, logMigrations } from './schema.js';
 
+/** Candidate chunks past this many are not worth listing in a full-text query: the equality test is as fast. */
+const maxRanges = 64;
+/** Ids per export window: small enough that a thread finishes its next one while another's is sent. */
+const exportWindowIds = 65_536;
 /** Entries deleted per retention batch: small, so appends are never held up for long. */
 const retentionBatch = 5000;
 
@@ -25,8 +33,11 @@ export class SqliteLogRepo implements LogRepo {
   private lastId: number;
   private readonly insertRow: Database.Statement;
   private readonly upsertCount: Database.Statement;
+  private readonly upsertHourCount: Database.Statement;
   private readonly upsertCursor: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
+  private lastShortPage: { key: string; total: number } | undefined;
+  private lastCompiled: { key: string; where: CompiledFilter | undefined } | undefined;
   private readonly rowsFile: string;
   private readonly ftsFile: string;
 
@@ -41,6 +52,7 @@ export class SqliteLogRepo implements LogRepo {
       'INSERT INTO logs (id, ts, service, level, message, context, trace_id, user_id, hostname, process_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.upsertCount = this.db.prepare('INSERT INTO log_counts (minute, service, level, n) VALUES (?, ?, ?, ?) ON CONFLICT(minute, service, level) DO UPDATE SET n = n + excluded.n');
+    this.upsertHourCount = this.db.prepare('INSERT INTO log_counts_hourly (hour, service, level, n) VALUES (?, ?, ?, ?) ON CONFLICT(hour, service, level) DO UPDATE SET n = n + excluded.n');
     this.upsertCursor = this.db.prepare('INSERT INTO log_cursors (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     FtsIndexer.prepareFile(this.ftsFile);
     this.fts = new FtsIndexer(this.rowsFile, this.ftsFile);
@@ -56,19 +68,15 @@ export class SqliteLogRepo implements LogRepo {
   }
 
   private readonly appendTx = (entries: readonly NewLogEntry[], cursors: readonly SourceCursor[]): void => {
-    const counts = new Map<string, number>();
     let id = this.lastId;
     for (const e of entries) {
       id += 1;
       this.insertRow.run(id, e.ts, e.service, e.level, e.message, e.context, e.trace_id, e.user_id, e.hostname, e.process_id, e.source);
       this.chunks.add(id, e.ts, e.trace_id, e.user_id);
-      const key = `${Math.floor(e.ts / 60_000)}\u0000${e.service}\u0000${e.level}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    for (const [key, n] of counts) {
-      const [minute, service, level] = key.split('\u0000');
-      this.upsertCount.run(Number(minute), service, Number(level), n);
-    }
+    const counts = batchCounts(entries);
+    for (const c of counts.minutes) this.upsertCount.run(c.at, c.service, c.level, c.n);
+    for (const c of counts.hours) this.upsertHourCount.run(c.at, c.service, c.level, c.n);
     for (const c of cursors) this.upsertCursor.run(c.key, c.value);
     this.lastId = id;
   };
@@ -87,10 +95,26 @@ export class SqliteLogRepo implements LogRepo {
 
   async query(filter: LogFilter, limit: number, offset: number): Promise<LogRow[]> {
     if (limit <= 0) return [];
+    const rows = this.page(filter, limit, offset);
+    // The API counts right after it pages: a page that came back short is its own count.
+    this.lastShortPage = offset === 0 && rows.length < limit ? { key: this.stateKey(filter), total: rows.length } : undefined;
+    return rows;
+  }
+
+  private page(filter: LogFilter, limit: number, offset: number): LogRow[] {
     if (!filter.q) {
-      const where = compileFilter(filter, this.chunks, this.lastId);
+      const where = this.compile(filter);
       if (!where) return [];
-      return this.sql(`SELECT * FROM logs WHERE ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...where.args, limit, offset) as LogRow[];
+      const select = this.sql(`SELECT * FROM logs WHERE id BETWEEN ? AND ?${where.sql ? ` AND ${where.sql}` : ''} ORDER BY id DESC LIMIT ? OFFSET ?`);
+      if (where.ranges.length === 1) return select.all(where.ranges[0]!.first, where.ranges[0]!.last, ...where.args, limit, offset) as LogRow[];
+      // Several chunks (a trace or user id): newest first, range by range, until the page is full.
+      const wanted = limit + offset;
+      const out: LogRow[] = [];
+      for (const r of where.ranges) {
+        out.push(...(select.all(r.first, r.last, ...where.args, wanted - out.length, 0) as LogRow[]));
+        if (out.length >= wanted) break;
+      }
+      return out.slice(offset, offset + limit);
     }
     // Full-text: walk the slices newest first until enough matches are found.
     const wanted = limit + offset;
@@ -103,10 +127,18 @@ export class SqliteLogRepo implements LogRepo {
   }
 
   async count(filter: LogFilter, cap: number): Promise<{ total: number; capped: boolean }> {
+    if (this.lastShortPage?.key === this.stateKey(filter)) {
+      const total = this.lastShortPage.total;
+      return total > cap ? { total: cap, capped: true } : { total, capped: false };
+    }
     let total = 0;
     if (!filter.q) {
-      const where = compileFilter(filter, this.chunks, this.lastId);
-      if (where) total = (this.sql(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM logs WHERE ${where.sql} LIMIT ?)`).get(...where.args, cap + 1) as { n: number }).n;
+      const where = this.compile(filter);
+      const counter = where && this.sql(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM logs WHERE id BETWEEN ? AND ?${where.sql ? ` AND ${where.sql}` : ''} LIMIT ?)`);
+      for (const r of where?.ranges ?? []) {
+        total += (counter!.get(r.first, r.last, ...where!.args, cap + 1 - total) as { n: number }).n;
+        if (total > cap) break;
+      }
     } else {
       for (const slice of this.searchSlices(filter)) {
         total += (this.sql(`SELECT COUNT(*) AS n FROM (${slice.sql} LIMIT ?)`).get(...slice.args, cap + 1 - total) as { n: number }).n;
@@ -127,11 +159,34 @@ export class SqliteLogRepo implements LogRepo {
     }
   }
 
+  export(filter: LogFilter, format: ExportFormat): AsyncIterable<Buffer> {
+    let windows: ExportWindow[];
+    if (filter.q) windows = [...this.searchSlices(filter)];
+    else {
+      // Windows of exportWindowIds ids, newest first, for the export's threads to take in turn.
+      const where = this.compile(filter);
+      const sql = `SELECT * FROM logs WHERE id BETWEEN ? AND ?${where?.sql ? ` AND ${where.sql}` : ''} ORDER BY id DESC`;
+      windows = [];
+      for (const r of where?.ranges ?? []) {
+        for (let hi = r.last; hi >= r.first; hi -= exportWindowIds) windows.push({ sql, args: [Math.max(r.first, hi - exportWindowIds + 1), hi, ...where!.args] });
+      }
+    }
+    return exportInWorkers(this.rowsFile, filter.q ? this.ftsFile : undefined, format, windows);
+  }
+
   async levelCounts(since: number, until: number, service?: string): Promise<LevelCount[]> {
-    const args: unknown[] = [Math.floor(since / 60_000), Math.floor(until / 60_000)];
-    let sql = 'SELECT service, level, SUM(n) AS count FROM log_counts WHERE minute BETWEEN ? AND ?';
-    if (service !== undefined) (sql += ' AND service = ?'), args.push(service);
-    return this.sql(`${sql} GROUP BY service, level ORDER BY service, level`).all(...args) as LevelCount[];
+    const spans = countSpans(since, until);
+    const parts: string[] = [];
+    const args: unknown[] = [];
+    const only = service === undefined ? '' : ' AND service = ?';
+    const add = (table: string, column: string, [from, to]: [number, number]): void => {
+      parts.push(`SELECT service, level, n FROM ${table} WHERE ${column} BETWEEN ? AND ?${only}`);
+      args.push(from, to, ...(service === undefined ? [] : [service]));
+    };
+    for (const m of spans.minutes) add('log_counts', 'minute', m);
+    if (spans.hours) add('log_counts_hourly', 'hour', spans.hours);
+    if (parts.length === 0) return [];
+    return this.sql(`SELECT service, level, SUM(n) AS count FROM (${parts.join(' UNION ALL ')}) GROUP BY service, level ORDER BY service, level`).all(...args) as LevelCount[];
   }
 
   async cursor(key: string): Promise<string | undefined> {
@@ -149,8 +204,11 @@ export class SqliteLogRepo implements LogRepo {
       deleted = this.db.prepare('DELETE FROM logs WHERE id <= ?').run(end).changes;
       this.chunks.dropBelow(end + 1);
       this.fts.dropBelow(end + 1);
+      this.lastShortPage = this.lastCompiled = undefined;
     }
-    this.db.prepare('DELETE FROM log_counts WHERE minute < ?').run(Math.floor((now - limits.maxAgeMs) / 60_000));
+    const cutoffMinute = Math.floor((now - limits.maxAgeMs) / 60_000);
+    this.db.prepare('DELETE FROM log_counts WHERE minute < ?').run(cutoffMinute);
+    this.db.prepare('DELETE FROM log_counts_hourly WHERE hour < ?').run(Math.floor(cutoffMinute / 60));
     const nextFirst = (this.db.prepare('SELECT MIN(id) AS id FROM logs').get() as { id: number | null }).id;
     // Over the size limit a call targets only the oldest chunk: another is due while the store is still too big.
     const more = (nextFirst !== null && nextFirst <= upTo) || (overSize && deleted > 0 && this.bytes() > limits.maxBytes);
@@ -195,17 +253,34 @@ export class SqliteLogRepo implements LogRepo {
   private *searchSlices(filter: LogFilter): Iterable<{ sql: string; args: unknown[] }> {
     const match = ftsMatch(filter.q!);
     if (!match) return;
-    const where = compileFilter({ ...filter, q: undefined }, this.chunks, this.lastId, 'l.');
+    const where = this.compile({ ...filter, q: undefined }, 'l.');
     if (!where) return;
     const top = Math.min(this.fts.indexedUpTo, where.maxId);
+    // Few candidate chunks (a trace or user id): rows outside them are skipped before the equality test.
+    const ranges = where.ranges.length <= maxRanges ? where.ranges : [{ first: where.minId, last: where.maxId }];
+    const idSql = `(${ranges.map(() => 'l.id BETWEEN ? AND ?').join(' OR ')})`;
+    const idArgs = ranges.flatMap((r) => [r.first, r.last]);
     for (let slice = Math.floor(top / ftsSliceIds); slice >= Math.floor(where.minId / ftsSliceIds) && slice >= 0; slice--) {
       const table = `fts_${slice}`;
       if (!this.fts.hasSlice(this.reader, table)) continue;
       yield {
-        sql: `SELECT l.* FROM fts.${table} f JOIN logs l ON l.id = f.rowid WHERE f.${table} MATCH ? AND ${where.sql}${match.phrase ? ' AND (instr(lower(l.message), ?) > 0 OR instr(lower(l.context), ?) > 0)' : ''} ORDER BY f.rowid DESC`,
-        args: [match.expression, ...where.args, ...(match.phrase ? [match.phrase, match.phrase] : [])],
+        sql: `SELECT l.* FROM fts.${table} f JOIN logs l ON l.id = f.rowid WHERE f.${table} MATCH ? AND ${idSql}${where.sql ? ` AND ${where.sql}` : ''}${match.phrase ? ' AND (instr(lower(l.message), ?) > 0 OR instr(lower(l.context), ?) > 0)' : ''} ORDER BY f.rowid DESC`,
+        args: [match.expression, ...idArgs, ...where.args, ...(match.phrase ? [match.phrase, match.phrase] : [])],
       };
     }
+  }
+
+  /** compileFilter, remembered for the last trace or user filter: the API's page and count then read the Bloom filters once. */
+  private compile(filter: LogFilter, prefix = ''): CompiledFilter | undefined {
+    if (filter.traceId === undefined && filter.userId === undefined) return compileFilter(filter, this.chunks, this.lastId, prefix);
+    const key = `${prefix}\u0000${this.stateKey(filter)}`;
+    if (this.lastCompiled?.key !== key) this.lastCompiled = { key, where: compileFilter(filter, this.chunks, this.lastId, prefix) };
+    return this.lastCompiled.where;
+  }
+
+  /** A filter and the store's state: equal keys give equal answers. */
+  private stateKey(filter: LogFilter): string {
+    return `${this.lastId}\u0000${this.fts.indexedUpTo}\u0000${JSON.stringify(filter)}`;
   }
 
   private sql(text: string): Database.Statement {

@@ -2,9 +2,10 @@
  * Schema of the log database (logs.db) and the full-text database (logs-fts.db).
  *
  * logs: one row per entry; the id is the commit order, so "newest first" is a walk down the
- * primary key. Two append-only indexes (service, id) and (level, id); no index on the
- * random trace and user ids: those go to per-chunk Bloom filters (log_chunks), which also
- * map time ranges to id ranges. log_counts keeps per-minute counts by service and level.
+ * primary key. Two append-only indexes (service, id, level, ts) and (level, id, service, ts);
+ * no index on the random trace and user ids: those go to per-chunk Bloom filters
+ * (log_bloom_blocks, one row per 64-byte block); log_chunks maps time ranges to id ranges. log_counts keeps per-minute counts by service and level,
+ * log_counts_hourly the same per hour (see store/log-counts.ts).
  * The full-text index lives in its own file, in slices of 2^20 ids, written by a worker
  * thread so indexing never holds up an acknowledgement.
  */
@@ -51,6 +52,42 @@ export const logMigrations: { version: number; name: string; sql: string }[] = [
         PRIMARY KEY (minute, service, level)
       ) WITHOUT ROWID;
       CREATE TABLE log_cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: 'hourly log counts',
+    sql: `
+      CREATE TABLE log_counts_hourly (
+        hour INTEGER NOT NULL,
+        service TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (hour, service, level)
+      ) WITHOUT ROWID;
+      INSERT INTO log_counts_hourly (hour, service, level, n)
+        SELECT minute / 60 - (minute < 0 AND minute % 60 != 0), service, level, SUM(n) FROM log_counts GROUP BY 1, 2, 3;
+    `,
+  },
+  {
+    version: 3,
+    name: 'covering filter indexes, Bloom filters by block',
+    // The indexes carry level/service and ts after the id: a service+level+time filter is
+    // counted from the index alone. Bloom filters move to one row per 64-byte block (Chunks
+    // converts the whole-filter blobs of older stores when it opens them).
+    sql: `
+      DROP INDEX logs_service;
+      DROP INDEX logs_level;
+      CREATE INDEX logs_service ON logs (service, id, level, ts);
+      CREATE INDEX logs_level ON logs (level, id, service, ts);
+      CREATE TABLE log_bloom_blocks (
+        kind INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        first_id INTEGER NOT NULL,
+        last_id INTEGER NOT NULL,
+        bits BLOB NOT NULL,
+        PRIMARY KEY (kind, block, first_id)
+      ) WITHOUT ROWID;
     `,
   },
 ];
