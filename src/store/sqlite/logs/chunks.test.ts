@@ -95,6 +95,31 @@ describe('log chunks: Bloom filters by block', () => {
     }
   });
 
+  it('answers time filters exactly: whole chunks by id, edge chunks and late entries by timestamp', async () => {
+    const dir = tempDir('wh-chunks-');
+    const repo = SqliteLogRepo.open(dir);
+    open.push(repo);
+    // Time grows with the id, except every 500th entry, which arrives an hour late.
+    const all = entries().map((e, i) => (i % 500 === 250 ? { ...e, ts: e.ts - 3_600_000 } : e));
+    const { firstId } = await repo.append(all);
+    const cases: { since?: number; until?: number; service?: string; level?: number }[] = [
+      { since: t0 + 5_000 * 10, until: t0 + 30_000 * 10 },
+      { since: t0 + 9_000 * 10, service: 'svc-1', level: 2 },
+      { until: t0 + 12_345 * 10, level: 4 },
+      { since: t0 - 3_600_000, until: t0 - 3_000_000 },
+      { since: t0 + 8_192 * 10, until: t0 + 16_383 * 10, service: 'svc-3' },
+    ];
+    for (const c of cases) {
+      const expected = all
+        .map((e, i) => ({ e, id: firstId + i }))
+        .filter(({ e }) => (c.since === undefined || e.ts >= c.since) && (c.until === undefined || e.ts <= c.until) && (c.service === undefined || e.service === c.service) && (c.level === undefined || e.level === c.level))
+        .map(({ id }) => id)
+        .reverse();
+      expect((await repo.count(c, 1e9)).total, JSON.stringify(c)).toBe(expected.length);
+      expect((await repo.query(c, 500, 0)).map((r) => r.id), JSON.stringify(c)).toEqual(expected.slice(0, 500));
+    }
+  });
+
   it('converts the whole-filter blobs of a store made before version 3', async () => {
     const dir = tempDir('wh-chunks-');
     const repo = SqliteLogRepo.open(dir);

@@ -80,6 +80,23 @@ export class Chunks {
     return min === undefined ? undefined : { min, max: max! };
   }
 
+  /** The longest run of consecutive chunks within [min, max] whose every entry lies in [since, until]; undefined when none. */
+  inside(since: number | undefined, until: number | undefined, min: number, max: number): { first: number; last: number } | undefined {
+    let best: { first: number; last: number } | undefined;
+    let run: { first: number; last: number } | undefined;
+    for (const c of this.all()) {
+      const within = c.first >= min && c.last <= max && (since === undefined || c.minTs >= since) && (until === undefined || c.maxTs <= until);
+      if (!within) {
+        run = undefined;
+        continue;
+      }
+      if (run) run.last = c.last;
+      else run = { first: c.first, last: c.last };
+      if (!best || run.last - run.first > best.last - best.first) best = { ...run };
+    }
+    return best;
+  }
+
   /** Id ranges of chunks whose Bloom filter may hold `value` (kind: trace or user), within [min, max]. */
   candidates(kind: keyof typeof kinds, value: string, min: number, max: number): { first: number; last: number }[] {
     const p = probe(value, blocks);

@@ -44,8 +44,22 @@ export function compileFilter(filter: LogFilter, chunks: Chunks, lastId: number,
   if (filter.service !== undefined) add(`${p}service = ?`, filter.service);
   if (filter.level !== undefined) add(`${p}level = ?`, filter.level);
   if (filter.minLevel !== undefined && filter.minLevel > 1) add(`${p}level >= ?`, filter.minLevel);
-  if (filter.since !== undefined) add(`${p}ts >= ?`, filter.since);
-  if (filter.until !== undefined) add(`${p}ts <= ?`, filter.until);
+  const tsSql: string[] = [];
+  const tsArgs: number[] = [];
+  if (filter.since !== undefined) tsSql.push(`${p}ts >= ?`), tsArgs.push(filter.since);
+  if (filter.until !== undefined) tsSql.push(`${p}ts <= ?`), tsArgs.push(filter.until);
+  if (tsSql.length > 0) {
+    // Rows of chunks wholly inside the time range match it by their id alone: only the edge
+    // chunks' rows are read for their timestamp (an index answers the rest of the filter).
+    const inside = chunks.inside(filter.since, filter.until, minId, maxId);
+    if (inside) {
+      conditions.push(`(${p}id BETWEEN ? AND ? OR (${tsSql.join(' AND ')}))`);
+      args.push(inside.first, inside.last, ...tsArgs);
+    } else {
+      conditions.push(...tsSql);
+      args.push(...tsArgs);
+    }
+  }
   let ranges: IdRange[] = [{ first: minId, last: maxId }];
   for (const [kind, column, value] of [['trace', 'trace_id', filter.traceId], ['user', 'user_id', filter.userId]] as const) {
     if (value === undefined) continue;

@@ -3,10 +3,24 @@ import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { FtsWorkerData } from './fts-worker.js';
 
-/** Controls one fts-worker thread. */
+/** How long the worker may sit with nothing to index before it is ended (it holds ~15 MB). */
+const idleMs = 2000;
+
+/**
+ * Controls the fts-worker thread. The thread runs only while there is indexing to do: it is
+ * started by the first entries (or slice drop) it has to handle and ended after `idleMs`
+ * without work, so a quiet hub does not keep a second V8 isolate and its SQLite caches.
+ * Restarting it costs ~30 ms of CPU. At most one thread exists at a time: a new one starts
+ * only after the previous one has closed its databases.
+ */
 export class FtsIndexer {
-  private readonly worker: Worker;
-  private upTo = 0;
+  private worker: Worker | undefined;
+  /** Resolves when the thread being ended has exited. */
+  private ending: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private upTo: number;
+  private target = 0;
+  private pendingDrop: number | undefined;
   private failure: string | undefined;
   private readonly waiters = new Set<() => void>();
   private closed: Promise<void> | undefined;
@@ -20,23 +34,17 @@ export class FtsIndexer {
     db.close();
   }
 
-  constructor(rowsFile: string, ftsFile: string) {
-    const data: FtsWorkerData = { rowsFile, ftsFile };
-    const { url, execArgv } = workerEntry();
-    this.worker = new Worker(url, { workerData: data, execArgv });
-    this.worker.on('message', (m: { type: string; upTo?: number; message?: string }) => {
-      if (m.type === 'indexed') {
-        this.upTo = Math.max(this.upTo, m.upTo!);
-        for (const w of [...this.waiters]) w();
-      } else if (m.type === 'error') {
-        this.failure = m.message;
-      }
-    });
-    this.worker.on('error', (err) => {
-      this.failure = err.message;
-    });
-    // The hub must be able to exit while the worker idles.
-    this.worker.unref();
+  constructor(
+    private readonly rowsFile: string,
+    private readonly ftsFile: string,
+  ) {
+    // The index's own high-water mark, so nothing is started for entries already indexed.
+    const db = new Database(ftsFile, { readonly: true, fileMustExist: true });
+    try {
+      this.upTo = (db.prepare("SELECT value FROM fts_state WHERE key = 'indexed_up_to'").get() as { value: number } | undefined)?.value ?? 0;
+    } finally {
+      db.close();
+    }
   }
 
   /** The highest id the index covers. */
@@ -51,13 +59,15 @@ export class FtsIndexer {
 
   /** Tells the worker entries up to `lastId` are committed. */
   appended(lastId: number): void {
-    this.worker.postMessage({ type: 'appended', lastId });
+    this.target = Math.max(this.target, lastId);
+    if (this.target > this.upTo) this.wake();
   }
 
   /** Tells the worker entries below `id` are gone: whole slices below it can be dropped. */
   dropBelow(id: number): void {
     this.knownSlices.clear();
-    this.worker.postMessage({ type: 'drop-below', id });
+    this.pendingDrop = Math.max(this.pendingDrop ?? 0, id);
+    this.wake();
   }
 
   /** Whether a slice table exists (checked once per slice; new slices appear as ids grow). */
@@ -88,21 +98,82 @@ export class FtsIndexer {
 
   /** Stops the worker after its current batch. */
   close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
+    this.closed ??= (async () => {
+      clearTimeout(this.idleTimer);
+      if (this.worker) this.end();
+      await this.ending;
+    })();
+    return this.closed;
+  }
+
+  /** Hands the pending work to the thread, starting one if none runs. */
+  private wake(): void {
+    if (this.closed) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.ending && !this.worker) return; // the exiting thread's successor is started on its exit
+    const worker = (this.worker ??= this.spawn());
+    if (this.pendingDrop !== undefined) {
+      worker.postMessage({ type: 'drop-below', id: this.pendingDrop });
+      this.pendingDrop = undefined;
+    }
+    if (this.target > this.upTo) worker.postMessage({ type: 'appended', lastId: this.target });
+    else this.idleLater();
+  }
+
+  private spawn(): Worker {
+    const data: FtsWorkerData = { rowsFile: this.rowsFile, ftsFile: this.ftsFile };
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, { workerData: data, execArgv });
+    worker.on('message', (m: { type: string; upTo?: number; message?: string }) => {
+      if (m.type === 'indexed') {
+        this.upTo = Math.max(this.upTo, m.upTo!);
+        for (const w of [...this.waiters]) w();
+        if (this.upTo >= this.target && worker === this.worker) this.idleLater();
+      } else if (m.type === 'error') {
+        this.failure = m.message;
+        // Not caught up, and it will not get further on its own: let the next entries retry.
+        if (worker === this.worker) this.idleLater();
+      }
+    });
+    worker.on('error', (err) => {
+      this.failure = err.message;
+    });
+    // The hub must be able to exit while the worker idles.
+    worker.unref();
+    return worker;
+  }
+
+  private idleLater(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker && this.upTo >= this.target && this.pendingDrop === undefined) this.end();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Ends the current thread after its current batch, once it has closed its databases. */
+  private end(): void {
+    const worker = this.worker!;
+    this.worker = undefined;
+    this.ending = new Promise<void>((resolve) => {
       // Keep the process alive until the worker has closed its databases.
-      this.worker.ref();
-      const timer = setTimeout(() => void this.worker.terminate().then(done, done), 5000);
+      worker.ref();
+      const timer = setTimeout(() => void worker.terminate().then(done, done), 5000);
       const done = (): void => {
         clearTimeout(timer);
         resolve();
       };
-      this.worker.once('exit', done);
-      this.worker.on('message', (m: { type: string }) => {
-        if (m.type === 'closed') void this.worker.terminate().then(done, done);
+      worker.once('exit', done);
+      worker.on('message', (m: { type: string }) => {
+        if (m.type === 'closed') void worker.terminate().then(done, done);
       });
-      this.worker.postMessage({ type: 'close' });
+      worker.postMessage({ type: 'close' });
+    }).then(() => {
+      this.ending = undefined;
+      // Work that arrived while it was closing goes to a fresh thread.
+      if (!this.closed && (this.target > this.upTo || this.pendingDrop !== undefined)) this.wake();
     });
-    return this.closed;
   }
 }
 

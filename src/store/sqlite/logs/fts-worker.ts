@@ -4,6 +4,8 @@
  * same transaction, so a crash neither skips nor repeats an entry. Runs off the main thread
  * so indexing never delays an acknowledgement.
  *
+ * It also checkpoints logs.db (see `checkpointer`).
+ *
  * Messages in: {type:'appended', lastId} | {type:'drop-below', id} | {type:'close'}.
  * Messages out: {type:'indexed', upTo} | {type:'error', message} | {type:'closed'}.
  */
@@ -28,6 +30,10 @@ fts.pragma('journal_mode = WAL');
 fts.pragma('synchronous = NORMAL');
 fts.exec('CREATE TABLE IF NOT EXISTS fts_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)');
 const rows = new Database(rowsFile, { readonly: true, fileMustExist: true });
+// The entries' write-ahead log is copied back into logs.db from here, not by the appending
+// connection: a checkpoint writes and syncs megabytes, which on the main thread held up
+// acknowledgements (~1.3 µs per entry). The main connection checkpoints only as a safety net.
+const checkpointer = new Database(rowsFile, { fileMustExist: true });
 const readBatch = rows.prepare('SELECT id, message, context FROM logs WHERE id > ? ORDER BY id LIMIT ?');
 const saveMark = fts.prepare("INSERT INTO fts_state (key, value) VALUES ('indexed_up_to', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
 const inserts = new Map<string, Database.Statement>();
@@ -69,6 +75,7 @@ function pump(): void {
         return;
       }
       indexBatch(batch);
+      checkpointer.pragma('wal_checkpoint(PASSIVE)');
       indexed = batch[batch.length - 1]!.id;
       port.postMessage({ type: 'indexed', upTo: indexed });
       setImmediate(step);
@@ -101,6 +108,7 @@ port.on('message', (m: Inbound) => {
       closing = true;
       fts.close();
       rows.close();
+      checkpointer.close();
       port.postMessage({ type: 'closed' });
       port.close();
     }

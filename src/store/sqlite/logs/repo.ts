@@ -299,6 +299,8 @@ function openDb(file: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
+  // The full-text worker checkpoints after each batch it indexes; this only bounds the log if it cannot.
+  db.pragma('wal_autocheckpoint = 16384');
   // Retention deletes old pages; let new entries reuse them rather than grow the file.
   db.pragma('busy_timeout = 5000');
   return db;

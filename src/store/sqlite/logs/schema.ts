@@ -2,7 +2,7 @@
  * Schema of the log database (logs.db) and the full-text database (logs-fts.db).
  *
  * logs: one row per entry; the id is the commit order, so "newest first" is a walk down the
- * primary key. Two append-only indexes (service, id, level, ts) and (level, id, service, ts);
+ * primary key. Two append-only indexes (service, id, level) and (level, id, service);
  * no index on the random trace and user ids: those go to per-chunk Bloom filters
  * (log_bloom_blocks, one row per 64-byte block); log_chunks maps time ranges to id ranges. log_counts keeps per-minute counts by service and level,
  * log_counts_hourly the same per hour (see store/log-counts.ts).
@@ -72,14 +72,14 @@ export const logMigrations: { version: number; name: string; sql: string }[] = [
   {
     version: 3,
     name: 'covering filter indexes, Bloom filters by block',
-    // The indexes carry level/service and ts after the id: a service+level+time filter is
-    // counted from the index alone. Bloom filters move to one row per 64-byte block (Chunks
+    // Each index carries the other column after the id: a service+level filter is tested on
+    // the index alone (with time, only the rows of the range's edge chunks are read for ts). Bloom filters move to one row per 64-byte block (Chunks
     // converts the whole-filter blobs of older stores when it opens them).
     sql: `
       DROP INDEX logs_service;
       DROP INDEX logs_level;
-      CREATE INDEX logs_service ON logs (service, id, level, ts);
-      CREATE INDEX logs_level ON logs (level, id, service, ts);
+      CREATE INDEX logs_service ON logs (service, id, level);
+      CREATE INDEX logs_level ON logs (level, id, service);
       CREATE TABLE log_bloom_blocks (
         kind INTEGER NOT NULL,
         block INTEGER NOT NULL,
