@@ -26,8 +26,34 @@ import { wheelhouse } from './supervisor/wheelhouse.js';
 
 const managers: ManagerKind[] = [wheelhouse, pm2, supervisord];
 
+/** The measurement groups `--only` can pick. */
+const phases = ['crash', 'cold', 'warm', 'memory', 'capture', 'crashloop'] as const;
+type Phase = (typeof phases)[number];
+
+/**
+ * Options (for iterating on one measurement; the README's table comes from a full run):
+ * `--only cold,warm,memory` runs those groups only (crash, warm and memory share one fleet
+ * run), `--managers wheelhouse,pm2` limits the columns, `--tries N` sets the cold and warm tries.
+ */
+function parseArgs(args: string[]): { only: Set<Phase>; managers: Set<string> | null; tries: number | null } {
+  const value = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const list = (flag: string): string[] | undefined => value(flag)?.split(',').map((x) => x.trim()).filter(Boolean);
+  const only = list('--only') ?? [...phases];
+  const unknown = only.filter((p) => !(phases as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')}; choose from ${phases.join(', ')}`);
+  const tries = value('--tries');
+  if (tries !== undefined && !(Number(tries) >= 1)) throw new Error(`--tries: not a positive number: ${tries}`);
+  const managers = list('--managers');
+  return { only: new Set(only as Phase[]), managers: managers ? new Set(managers) : null, tries: tries === undefined ? null : Number(tries) };
+}
+
 /** Runs the benchmark; resolves to the exit code (1 when a target fails or a measurement errored). */
-export default async function supervisorBench(): Promise<number> {
+export default async function supervisorBench(args: string[] = []): Promise<number> {
+  const opts = parseArgs(args);
+  if (opts.tries !== null) Object.assign(settings, { coldTries: opts.tries, warmTries: opts.tries });
   const started = now();
   const repo = fileURLToPath(new URL('..', import.meta.url));
   const root = mkdtempSync(join(tmpdir(), 'wh-bench-'));
@@ -57,7 +83,7 @@ export default async function supervisorBench(): Promise<number> {
   try {
     process.stderr.write(`supervisor benchmark: ${settings.services} services per manager, wheelhouse ${buildAtStart.commit ?? '?'}${buildAtStart.dirty ? ' + uncommitted src/ changes' : ''} (dist/ built ${buildAtStart.distModified ?? 'never: run npm run build'}), work dir ${root}\n`);
     const usable = managers.filter((kind) => {
-      const why = kind.missing(ctx);
+      const why = opts.managers && !opts.managers.has(kind.name) ? 'not in --managers' : kind.missing(ctx);
       if (why) {
         results[kind.name].skipped = why;
         process.stderr.write(`skipped: ${why}\n`);
@@ -66,26 +92,27 @@ export default async function supervisorBench(): Promise<number> {
     });
     const floor = results.floor;
     const floorLog = log('floor');
-    await step(floor, 'restarts', floorLog, () => measureFloorRestarts(ctx, floor, floorLog));
+    const fleet = opts.only.has('crash') || opts.only.has('warm') || opts.only.has('memory');
+    if (opts.only.has('crash')) await step(floor, 'restarts', floorLog, () => measureFloorRestarts(ctx, floor, floorLog));
     // Cold starts go round-robin over the columns: on a shared machine, background load then
     // lands on every column alike instead of on whichever ran during the busy minute.
-    for (let attempt = 1; attempt <= settings.coldTries; attempt++) {
+    for (let attempt = 1; opts.only.has('cold') && attempt <= settings.coldTries; attempt++) {
       await step(floor, 'cold start', floorLog, () => measureFloorFleetStart(ctx, floor.coldMs, `start ${settings.services} by hand (cold) ${attempt}/${settings.coldTries}`, floorLog));
       for (const kind of usable) {
         await step(results[kind.name], `cold start ${attempt}`, log(kind.name), (l) => measureColdStart(kind, ctx, root, results[kind.name], attempt, l));
       }
     }
-    for (let attempt = 1; attempt <= settings.warmTries; attempt++) {
+    for (let attempt = 1; opts.only.has('warm') && attempt <= settings.warmTries; attempt++) {
       await step(floor, 'warm start', floorLog, () => measureFloorFleetStart(ctx, floor.warmMs, `start ${settings.services} by hand (warm) ${attempt}/${settings.warmTries}`, floorLog));
     }
-    for (const kind of usable) {
-      await step(results[kind.name], 'fleet', log(kind.name), (l) => measureRunning(kind, ctx, root, results[kind.name], l));
+    for (const kind of fleet ? usable : []) {
+      await step(results[kind.name], 'fleet', log(kind.name), (l) => measureRunning(kind, ctx, root, results[kind.name], l, opts.only));
     }
-    await step(floor, 'capture', floorLog, () => measureFloorCapture(ctx, root, floor, floorLog));
-    for (const kind of usable) {
+    if (opts.only.has('capture')) await step(floor, 'capture', floorLog, () => measureFloorCapture(ctx, root, floor, floorLog));
+    for (const kind of opts.only.has('capture') ? usable : []) {
       await step(results[kind.name], 'capture', log(kind.name), (l) => measureCapture(kind, ctx, root, results[kind.name], l));
     }
-    for (const kind of usable) {
+    for (const kind of opts.only.has('crashloop') ? usable : []) {
       await step(results[kind.name], 'crash loop', log(kind.name), (l) => measureCrashLoop(kind, ctx, root, results[kind.name], l));
     }
   } finally {

@@ -60,8 +60,8 @@ export async function measureColdStart(kind: ManagerKind, ctx: RunContext, root:
   }
 }
 
-/** With the web fleet running: idle memory, then the kill -9 tries, then the warm starts. */
-export async function measureRunning(kind: ManagerKind, ctx: RunContext, root: string, col: ColumnResult, log: Log): Promise<void> {
+/** With the web fleet running: idle memory, then the kill -9 tries, then the warm starts (`only` picks among them). */
+export async function measureRunning(kind: ManagerKind, ctx: RunContext, root: string, col: ColumnResult, log: Log, only: ReadonlySet<string> = new Set(['memory', 'crash', 'warm'])): Promise<void> {
   const ports = await freePorts(settings.services);
   const services = webServices(ctx, ports);
   const launcher = await kind.prepare(ctx, workDir(root, `${kind.name}-fleet`), services);
@@ -69,9 +69,9 @@ export async function measureRunning(kind: ManagerKind, ctx: RunContext, root: s
   try {
     const up = await guarded(session, waitAllHealthy(ports, { timeoutMs: settings.timeoutMs }));
     await session.launched;
-    await measureMemory(session, col, log);
-    const pids = await measureCrashes(session, ctx, services, up, col, log);
-    await measureWarm(session, ports, pids, col, log);
+    if (only.has('memory')) await measureMemory(session, col, log);
+    const pids = only.has('crash') ? await measureCrashes(session, ctx, services, up, col, log) : new Map([...up].map(([port, h]) => [port, h.pid]));
+    if (only.has('warm')) await measureWarm(session, ports, pids, col, log);
   } finally {
     await shutDown(session, ports, ctx, col);
   }

@@ -60,8 +60,12 @@ export interface HubAddress {
 export function hubAddress(flags: GlobalFlags): HubAddress {
   const envUrl = flags.url ?? process.env.WHEELHOUSE_URL;
   const envToken = process.env.WHEELHOUSE_TOKEN;
+  const given = overrides(flags);
   let config: Config | undefined;
-  const needConfig = !envUrl || !envToken;
+  // The file is read only for what the flags and environment leave open: with a URL and a token,
+  // or a URL and a data directory (whose admin.token to read), it has nothing to add, and
+  // loading and validating it is over a third of a short command's run time.
+  const needConfig = !envUrl || (!envToken && given.dataDir === undefined);
   if (needConfig) config = loadFullConfig(flags);
   const host = config?.hub.host ?? '127.0.0.1';
   const url = (envUrl ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config?.hub.port ?? 5004}`).replace(/\/+$/, '');
@@ -69,7 +73,7 @@ export function hubAddress(flags: GlobalFlags): HubAddress {
   // Then the session of `wheelhouse login`, then the local admin token.
   const fromSession = withCliSession({ url, token: undefined, tokenSource: 'none' });
   if (fromSession.token) return fromSession;
-  const file = adminTokenPath(config?.hub.dataDir ?? defaultDataDir());
+  const file = adminTokenPath(config?.hub.dataDir ?? (given.dataDir !== undefined ? resolve(given.dataDir) : defaultDataDir()));
   try {
     return { url, token: readFileSync(file, 'utf8').trim(), tokenSource: file };
   } catch {

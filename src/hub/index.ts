@@ -67,6 +67,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let hosts!: HostRegistry;
   let notifier!: Notifier;
   let alerts!: AlertEngine;
+  let adminBootstrapped: Promise<unknown> = Promise.resolve();
   let stopServicesOnExit = true;
   let ready = false;
   let started = false;
@@ -84,9 +85,18 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           store = await openStore(config.store, dataDir);
           await ensureAdminToken(store, dataDir);
           // The first admin user: password from WHEELHOUSE_ADMIN_PASSWORD, or a random one printed once.
-          await bootstrapAdmin(store, { WHEELHOUSE_ADMIN_PASSWORD: opts.adminPassword }, (line) => process.stdout.write(`${line}\n`), {
+          const admin = bootstrapAdmin(store, { WHEELHOUSE_ADMIN_PASSWORD: opts.adminPassword }, (line) => process.stdout.write(`${line}\n`), {
             minLength: config.auth.passwordMinLength,
           });
+          if (opts.adminPassword) {
+            // A given password may fail the policy: refuse it before anything is spawned.
+            await admin;
+          } else {
+            // Hashing a random one (Argon2id, ~150 ms on the thread pool) cannot fail the policy:
+            // it runs while the services start; the API, the only way to sign in, waits for it.
+            adminBootstrapped = admin;
+            admin.catch(() => {}); // awaited in the http step
+          }
           // Services can ship their own logs (wheelhouse/pino) with an ingest-only token.
           serviceEnv.WHEELHOUSE_TOKEN = await ensureServicesToken(store, dataDir);
         },
@@ -212,6 +222,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         start: async () => {
           // Loaded here, not at the top: services are already starting while this loads.
           const { buildHttpServer } = await import('../http/index.js');
+          await adminBootstrapped;
           http = await buildHttpServer({
             server: listener.server,
             store,

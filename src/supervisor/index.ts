@@ -14,6 +14,7 @@ import type { RunMode } from '../core/types.js';
 import { newServiceRecord, type Store } from '../store/index.js';
 import type { OutputSink } from './capture/spool.js';
 import { adoptProcess, terminate } from './process.js';
+import { ListeningPorts } from './ports.js';
 import { Sampler } from './sampler.js';
 import { ServiceUnit } from './unit.js';
 import { toServiceView, type ServiceView } from './view.js';
@@ -199,6 +200,7 @@ class FleetSupervisor implements Supervisor {
    */
   private async startSet(names: string[], modeOf: (name: string) => RunMode): Promise<(ActionResult & { error?: unknown })[]> {
     const wanted = new Set(names);
+    const ports = new ListeningPorts();
     const running = new Map<string, Promise<ActionResult & { error?: unknown }>>();
     for (const spec of this.order) {
       if (!wanted.has(spec.name)) continue;
@@ -216,7 +218,7 @@ class FleetSupervisor implements Supervisor {
             }
           }
           try {
-            const outcome = await unit.start(modeOf(spec.name));
+            const outcome = await unit.start(modeOf(spec.name), { remember: true, ports });
             return { ...base, success: true, message: outcome.message, pid: outcome.pid };
           } catch (error) {
             return { ...base, success: false, message: (error as Error).message, error };

@@ -10,6 +10,7 @@ import type { EventBus } from '../core/events.js';
 import type { RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { tcpListeners, socketOwner } from '../system/proc.js';
+import { ListeningPorts } from './ports.js';
 import { SpoolTailer, type OutputSink, type OutputStream } from './capture/spool.js';
 import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
@@ -114,8 +115,11 @@ export class ServiceUnit {
     return this.record.desired;
   }
 
-  /** Starts the service (no-op when already up). Waits until it is ready or has clearly failed. */
-  async start(mode: RunMode, opts: { remember: boolean } = { remember: true }): Promise<ActionOutcome> {
+  /**
+   * Starts the service (no-op when already up). Waits until it is ready or has clearly failed.
+   * `ports` shares one reading of the listening ports across a batch of starts.
+   */
+  async start(mode: RunMode, opts: { remember: boolean; ports?: ListeningPorts } = { remember: true }): Promise<ActionOutcome> {
     const since = Date.now();
     const started = await this.exclusive(async () => {
       if (opts.remember) this.record.desired = 'running';
@@ -125,7 +129,7 @@ export class ServiceUnit {
       }
       clearTimeout(this.restartTimer);
       this.policy.reset();
-      await this.spawn(mode, { checkPort: true });
+      await this.spawn(mode, { checkPort: true, ports: opts.ports });
       return true;
     });
     const name = this.spec.name;
@@ -217,14 +221,14 @@ export class ServiceUnit {
     return run;
   }
 
-  private async spawn(mode: RunMode, opts: { checkPort: boolean }): Promise<void> {
+  private async spawn(mode: RunMode, opts: { checkPort: boolean; ports?: ListeningPorts | undefined }): Promise<void> {
     const { spec } = this;
     const command = mode === 'prod' && spec.prodCommand ? spec.prodCommand : spec.command;
     const env = this.environment(mode);
     checkRunnable(spec.name, command, spec.cwd, env);
     // A user's start gets a clear "port in use" error; an automatic restart skips the /proc
     // scan (it is on the crash-to-healthy path) and a taken port shows as a crash loop.
-    if (opts.checkPort && spec.port !== null) assertPortFree(spec.name, spec.port);
+    if (opts.checkPort && spec.port !== null && (opts.ports ?? new ListeningPorts()).mayBeTaken(spec.port)) assertPortFree(spec.name, spec.port);
     const { file, args } = toArgv(command);
     await this.setStatus('starting', null);
     let handle: ProcessHandle;

