@@ -38,7 +38,7 @@ export const maxCredentialLength = 1024;
 export class PasswordHasher {
   /** How many Argon2 runs this hasher made (tests check the unknown-user path really verifies). */
   readonly stats = { hashes: 0, verifications: 0 };
-  private readonly dummy: Promise<string>;
+  private dummy: Promise<string> | undefined;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -50,9 +50,18 @@ export class PasswordHasher {
     if (params.memoryCost < minimumHashParams.memoryCost || params.timeCost < 1 || params.parallelism < 1) {
       throw new Error(`Argon2id parameters below OWASP's minimum: ${JSON.stringify(params)}`);
     }
-    // Made once, with the current parameters, to verify unknown users against.
-    this.dummy = this.hash(randomBytes(24).toString('base64url'));
-    this.dummy.catch(() => undefined);
+    // Made once, with the current parameters, to verify unknown users against: soon, but not
+    // while the hub is starting (an Argon2 run is ~150 ms of CPU that services booting need).
+    setTimeout(() => void this.dummyHash(), 3000).unref();
+  }
+
+  private dummyHash(): Promise<string> {
+    if (!this.dummy) {
+      // Not through hash(): `stats.hashes` counts the hashes of real passwords.
+      this.dummy = this.limited(() => argon2.hash(randomBytes(24).toString('base64url'), { type: argon2.argon2id, ...this.params }));
+      this.dummy.catch(() => undefined);
+    }
+    return this.dummy;
   }
 
   /** The PHC string of `password` hashed with this hasher's parameters and a fresh salt. */
@@ -77,7 +86,7 @@ export class PasswordHasher {
 
   /** Runs a real verification against a throwaway hash and answers false: the unknown-user path. */
   async verifyDummy(password: string): Promise<false> {
-    await this.verify(await this.dummy, password);
+    await this.verify(await this.dummyHash(), password);
     return false;
   }
 

@@ -3,7 +3,7 @@
  * of kernel time on a busy host (it lists every socket, TIME_WAIT included), so `start all`
  * reads it once for every service in the batch rather than once per service.
  */
-import { readFileSync } from 'node:fs';
+import { tcpListening } from '../system/proc.js';
 
 /** How long one reading answers for: the services of one wave start within it. */
 const maxAgeMs = 100;
@@ -28,21 +28,5 @@ export class ListeningPorts {
 }
 
 function readListening(): Set<number> {
-  const ports = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'latin1');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // Fields: sl, local_address (hex ip:port), rem_address, st (0A = LISTEN), …
-      if (f.length < 4 || f[3] !== '0A') continue;
-      const local = f[1]!;
-      ports.add(parseInt(local.slice(local.lastIndexOf(':') + 1), 16));
-    }
-  }
-  return ports;
+  return new Set(tcpListening().map((s) => s.port));
 }

@@ -138,9 +138,9 @@ export function processStartMs(startTicks: number): number {
   return bootTimeMs() + (startTicks / clockTicks()) * 1000;
 }
 
-/** Socket inodes listening on TCP `port` (IPv4 and IPv6). */
-export function tcpListeners(port: number): number[] {
-  const inodes: number[] = [];
+/** Every listening TCP socket (IPv4 and IPv6): its port and socket inode. */
+export function tcpListening(): { port: number; inode: number }[] {
+  const out: { port: number; inode: number }[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -150,12 +150,20 @@ export function tcpListeners(port: number): number[] {
     }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
+      // Fields: sl, local_address (hex ip:port), rem_address, st (0A = LISTEN), …, inode (10th).
       if (f.length < 10 || f[3] !== '0A') continue;
       const local = f[1]!;
-      if (parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) inodes.push(Number(f[9]));
+      out.push({ port: parseInt(local.slice(local.lastIndexOf(':') + 1), 16), inode: Number(f[9]) });
     }
   }
-  return inodes;
+  return out;
+}
+
+/** Socket inodes listening on TCP `port` (IPv4 and IPv6). */
+export function tcpListeners(port: number): number[] {
+  return tcpListening()
+    .filter((s) => s.port === port)
+    .map((s) => s.inode);
 }
 
 /** The pid holding socket `inode`, when this user may look (best effort: scans /proc/<pid>/fd). */

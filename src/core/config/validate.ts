@@ -3,7 +3,9 @@
  * message per problem ("unknown property \"prot\" (did you mean \"port\"?)").
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 
 /** One problem found in the file, located by JSON path. */
 export interface ConfigIssue {
@@ -18,17 +20,27 @@ export interface ConfigIssue {
  * test). Reading the JSON instead of building it with TypeBox keeps every CLI command fast.
  */
 const schemaFile = new URL('../../../schema/wheelhouse.schema.json', import.meta.url);
+/** The same schema compiled at build time (scripts/compile-config-validator.js); absent when running from source. */
+const compiledFile = new URL('./schema-validator.cjs', import.meta.url);
+/** verbose: errors carry their schema, which the messages below read (allowed values, descriptions). */
+export const ajvOptions: Options = { allErrors: true, strict: false, verbose: true };
 let validateSchema: ValidateFunction | undefined;
 
 /** Validates `value` against the config schema; returns every problem (empty when valid). */
 export function schemaIssues(value: unknown): ConfigIssue[] {
-  if (!validateSchema) {
-    // verbose: errors carry their schema, which the messages below read (allowed values, descriptions).
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    validateSchema = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
-  }
+  validateSchema ??= loadValidator();
   if (validateSchema(value)) return [];
   return explain(validateSchema.errors ?? []);
+}
+
+function loadValidator(): ValidateFunction {
+  try {
+    const compiled = createRequire(import.meta.url)(fileURLToPath(compiledFile)) as ValidateFunction | { default: ValidateFunction };
+    return typeof compiled === 'function' ? compiled : compiled.default;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    return new Ajv(ajvOptions).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+  }
 }
 
 function explain(errors: ErrorObject[]): ConfigIssue[] {

@@ -120,6 +120,25 @@ describe('log chunks: Bloom filters by block', () => {
     }
   });
 
+  it('forgets the entries of an append that failed, even one that had closed a chunk', async () => {
+    const dir = tempDir('wh-chunks-');
+    const repo = SqliteLogRepo.open(dir);
+    open.push(repo);
+    const good = entries();
+    // 10,000 entries whose last breaks a NOT NULL constraint: the whole append is rolled back.
+    const failing = good.slice(0, 10_000).map((e, i) => (i === 9_999 ? { ...e, message: null as unknown as string } : { ...e, trace_id: `ghost-${i}` }));
+    await expect(repo.append(failing)).rejects.toThrow(/NOT NULL/);
+    const { firstId } = await repo.append(good);
+    expect(firstId).toBe(1);
+    await expectLookups(repo, firstId);
+    expect(await repo.query({ traceId: 'ghost-5' }, 10, 0)).toEqual([]);
+    await repo.close();
+    open.splice(0);
+    const again = SqliteLogRepo.open(dir);
+    open.push(again);
+    await expectLookups(again, firstId);
+  });
+
   it('converts the whole-filter blobs of a store made before version 3', async () => {
     const dir = tempDir('wh-chunks-');
     const repo = SqliteLogRepo.open(dir);

@@ -38,7 +38,8 @@ export class Chunks {
     this.convertWholeFilters();
     // The open chunk is not persisted: rebuild it from the entries after the last closed one.
     const after = this.closed.at(-1)?.last ?? 0;
-    for (const r of this.entries(after + 1, Number.MAX_SAFE_INTEGER)) this.add(r.id, r.ts, r.trace_id, r.user_id);
+    // Read whole before adding: adding may close (insert) a chunk, which cannot happen mid-read.
+    for (const r of [...this.entries(after + 1, Number.MAX_SAFE_INTEGER)]) this.add(r.id, r.ts, r.trace_id, r.user_id);
   }
 
   /** Records one appended entry; closes (persists) the open chunk when it is full. Call inside the append transaction. */
@@ -101,14 +102,25 @@ export class Chunks {
   candidates(kind: keyof typeof kinds, value: string, min: number, max: number): { first: number; last: number }[] {
     const p = probe(value, blocks);
     const out: { first: number; last: number }[] = [];
-    // Chunks are exactly chunkEntries long: one starting this far below `min` still reaches it.
-    const rows = this.selectBlocks.iterate(kinds[kind], p.block, min - chunkEntries + 1, max) as Iterable<{ first_id: number; last_id: number; bits: Buffer }>;
+    const rows = this.selectBlocks.iterate(kinds[kind], p.block, this.firstReaching(min), max) as Iterable<{ first_id: number; last_id: number; bits: Buffer }>;
     for (const r of rows) {
       if (r.last_id >= min && blockMayContain(r.bits, p)) out.push({ first: r.first_id, last: r.last_id });
     }
     const o = this.open;
     if (o && o.last >= min && o.first <= max && (kind === 'trace' ? o.traces : o.users).mayContain(value)) out.push({ first: o.first, last: o.last });
     return out;
+  }
+
+  /** The first id of the oldest closed chunk that reaches `id` or beyond (binary search). */
+  private firstReaching(id: number): number {
+    let lo = 0;
+    let hi = this.closed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.closed[mid]!.last < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.closed[lo]?.first ?? id;
   }
 
   /** Forgets chunks entirely below `firstKeptId` (their entries were deleted). */

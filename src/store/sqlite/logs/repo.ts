@@ -28,7 +28,7 @@ const retentionBatch = 5000;
 export class SqliteLogRepo implements LogRepo {
   private readonly db: Database.Database;
   private readonly reader: Database.Database;
-  private readonly chunks: Chunks;
+  private chunks: Chunks;
   private readonly fts: FtsIndexer;
   private lastId: number;
   private readonly insertRow: Database.Statement;
@@ -87,6 +87,9 @@ export class SqliteLogRepo implements LogRepo {
       this.db.transaction(this.appendTx)(entries, cursors);
     } catch (err) {
       this.lastId = before;
+      // The chunk index saw the rolled-back entries: read it again from what was committed.
+      this.chunks = new Chunks(this.db);
+      this.lastShortPage = this.lastCompiled = undefined;
       throw err;
     }
     if (this.lastId > before) this.fts.appended(this.lastId);
