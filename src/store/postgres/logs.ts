@@ -130,15 +130,35 @@ export class PostgresLogRepo implements LogRepo {
     let { rowCount } = await this.pool.query('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $1 ORDER BY id LIMIT $2)', [cutoff, retentionBatch]);
     let deleted = rowCount ?? 0;
     if (deleted < retentionBatch) {
-      const { rows } = await this.pool.query<{ bytes: string }>("SELECT pg_total_relation_size('logs') AS bytes");
-      if (Number(rows[0]!.bytes) > limits.maxBytes) {
-        ({ rowCount } = await this.pool.query('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY id LIMIT $1)', [retentionBatch - deleted]));
+      const excess = await this.rowsOverSize(limits.maxBytes);
+      if (excess > 0) {
+        ({ rowCount } = await this.pool.query('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY id LIMIT $1)', [Math.min(excess, retentionBatch - deleted)]));
         deleted += rowCount ?? 0;
       }
     }
     await this.pool.query('DELETE FROM log_counts WHERE minute < $1', [Math.floor(cutoff / 60_000)]);
     await this.pool.query('DELETE FROM log_counts_hourly WHERE hour < $1', [Math.floor(cutoff / 3_600_000)]);
     return { deleted, more: deleted >= retentionBatch };
+  }
+
+  /**
+   * How many of the oldest entries must go for the rest to fit in `maxBytes`. PostgreSQL does
+   * not shrink a table when rows are deleted (the space is reused), so its size cannot say
+   * when to stop: the rows that fit are estimated from the newest rows' average size, scaled
+   * by the table's total (with indexes) to heap ratio.
+   */
+  private async rowsOverSize(maxBytes: number): Promise<number> {
+    const { rows } = await this.pool.query<{ total: string; heap: string; first: string | null; last: string | null }>(
+      "SELECT pg_total_relation_size('logs') AS total, pg_relation_size('logs') AS heap, MIN(id) AS first, MAX(id) AS last FROM logs",
+    );
+    const { total, heap, first, last } = rows[0]!;
+    if (Number(total) <= maxBytes || first === null || last === null) return 0;
+    const sample = await this.pool.query<{ avg: string | null }>('SELECT AVG(pg_column_size(l.*)) AS avg FROM (SELECT * FROM logs ORDER BY id DESC LIMIT 1000) l');
+    // A heap tuple's header and line pointer (~28 bytes) come on top of its data.
+    const bytesPerRow = (Number(sample.rows[0]!.avg ?? 0) + 28) * (Number(total) / Math.max(1, Number(heap)));
+    const fit = Math.floor(maxBytes / bytesPerRow);
+    // Ids count rows from above: gaps (rolled-back inserts) only make this delete a little early.
+    return Number(last) - Number(first) + 1 - fit;
   }
 
   async searchableUpTo(): Promise<number> {

@@ -182,6 +182,22 @@ export function describeLogContract(track: (p: Promise<Store>) => Promise<Store>
       expect(chunks).toBe(2);
     });
 
+    it('over its size limit deletes the oldest entries until under it, and no further', async () => {
+      const store = await track(factory.open());
+      const now = Date.parse('2026-06-01T13:00:00Z');
+      for (let b = 0; b < 4; b++) await store.logs.append(Array.from({ length: 5000 }, (_, i) => entry(b * 5000 + i, { ts: now - 60_000 + i })));
+      const before = await store.logs.stats();
+      let passes = 0;
+      while (passes < 100 && (await store.logs.retain({ maxAgeMs: 7 * 86_400_000, maxBytes: Math.floor(before.bytes * 0.8) }, now)).more) passes++;
+      const after = await store.logs.stats();
+      expect(passes).toBeLessThan(100);
+      expect(after.rows).toBeLessThan(before.rows);
+      // A fifth too big: about a fifth goes (whole chunks of 8,192 on SQLite), never most of it.
+      expect(after.rows).toBeGreaterThan(before.rows * 0.5);
+      const newest = await store.logs.query({}, 1, 0);
+      expect(newest[0]!.id).toBe(before.lastId);
+    });
+
     it('deletes entries past the retention age in small batches and keeps the rest searchable', async () => {
       const store = await track(factory.open());
       const now = Date.parse('2026-06-10T00:00:00Z');
