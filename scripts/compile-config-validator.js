@@ -9,5 +9,5 @@ import { ajvOptions } from '../dist/core/config/validate.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/wheelhouse.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ ...ajvOptions, code: { source: true, esm: false } });
-const code = standaloneCode.default ? standaloneCode.default(ajv, ajv.compile(schema)) : standaloneCode(ajv, ajv.compile(schema));
+const code = standaloneCode(ajv, ajv.compile(schema));
 writeFileSync(new URL('../dist/core/config/schema-validator.cjs', import.meta.url), code, { mode: 0o644 });

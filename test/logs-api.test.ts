@@ -134,6 +134,13 @@ describe('query', () => {
     expect(page.logs).toHaveLength(5);
     const ids = page.logs.map((l: { id: number }) => l.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    // The last, short page and a page past the end still tell the whole total.
+    for (const [offset, rows] of [[28, 2], [30, 0], [45, 0], [0, 5]] as const) {
+      const p = (await get(`/api/logs?service=orders&limit=5&offset=${offset}`)).body;
+      expect(p.logs, `offset ${offset}`).toHaveLength(rows);
+      expect(p, `offset ${offset}`).toMatchObject({ total: 30, total_capped: false });
+    }
+    expect((await get('/api/logs?service=orders&limit=50')).body).toMatchObject({ total: 30, total_capped: false });
   });
 
   it('uses limit 100 by default and refuses more than 500', async () => {

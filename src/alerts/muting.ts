@@ -104,9 +104,10 @@ export class Muting {
     // Long delays are re-armed in steps: timers cannot wait longer than ~24.8 days.
     const delay = Math.min(next - now, 2 ** 31 - 1);
     this.timer = setTimeout(() => {
-      const reached = Date.now() >= next;
       this.arm();
-      if (reached) this.onChange();
+      // Checked after re-arming: a timer may fire a millisecond early, and if the clock reaches
+      // the boundary between the two readings, arm() no longer waits for it and this call is its only notice.
+      if (Date.now() >= next) this.onChange();
     }, delay);
     this.timer.unref();
   }

@@ -59,6 +59,13 @@ export interface LogService {
   stop(): Promise<void>;
 }
 
+/** Totals of GET /api/logs are counted up to this many matches. */
+const totalCap = 10_000;
+
+function capCount(n: number): { total: number; capped: boolean } {
+  return n > totalCap ? { total: totalCap, capped: true } : { total: n, capped: false };
+}
+
 /** Builds the log service over a store. */
 export function createLogService(repo: LogRepo, settings: LogSettings, logger: Logger): LogService {
   const listeners = new Set<TailListener>();
@@ -96,7 +103,10 @@ export function createLogService(repo: LogRepo, settings: LogSettings, logger: L
     },
     cursor: (key) => repo.cursor(key),
     async query(filter, limit, offset) {
-      const [rows, count] = await Promise.all([repo.query(filter, limit, offset), repo.count(filter, 10_000)]);
+      const rows = await repo.query(filter, limit, offset);
+      // A short page that holds something (or starts at the top) is the end of the matches: its own count.
+      const ended = rows.length < limit && (rows.length > 0 || offset === 0);
+      const count = ended ? capCount(offset + rows.length) : await repo.count(filter, totalCap);
       return { logs: rows.map(toLogEntry), total: count.total, capped: count.capped };
     },
     export: (filter, format) => framed(format, repo.export(filter, format)),

@@ -6,8 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ajvOptions } from './validate.js';
 
-const compiled = createRequire(import.meta.url)('../../../dist/core/config/schema-validator.cjs') as ValidateFunction | { default: ValidateFunction };
-const built = typeof compiled === 'function' ? compiled : compiled.default;
+const built = createRequire(import.meta.url)('../../../dist/core/config/schema-validator.cjs') as ValidateFunction;
 const runtime = new Ajv(ajvOptions).compile(JSON.parse(readFileSync(new URL('../../../schema/wheelhouse.schema.json', import.meta.url), 'utf8')) as object);
 
 const samples: unknown[] = [

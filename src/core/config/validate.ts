@@ -35,8 +35,7 @@ export function schemaIssues(value: unknown): ConfigIssue[] {
 
 function loadValidator(): ValidateFunction {
   try {
-    const compiled = createRequire(import.meta.url)(fileURLToPath(compiledFile)) as ValidateFunction | { default: ValidateFunction };
-    return typeof compiled === 'function' ? compiled : compiled.default;
+    return createRequire(import.meta.url)(fileURLToPath(compiledFile)) as ValidateFunction;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
     return new Ajv(ajvOptions).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);

@@ -36,7 +36,6 @@ export class SqliteLogRepo implements LogRepo {
   private readonly upsertHourCount: Database.Statement;
   private readonly upsertCursor: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
-  private lastShortPage: { key: string; total: number } | undefined;
   private lastCompiled: { key: string; where: CompiledFilter | undefined } | undefined;
   private readonly rowsFile: string;
   private readonly ftsFile: string;
@@ -89,7 +88,7 @@ export class SqliteLogRepo implements LogRepo {
       this.lastId = before;
       // The chunk index saw the rolled-back entries: read it again from what was committed.
       this.chunks = new Chunks(this.db);
-      this.lastShortPage = this.lastCompiled = undefined;
+      this.lastCompiled = undefined;
       throw err;
     }
     if (this.lastId > before) this.fts.appended(this.lastId);
@@ -98,13 +97,6 @@ export class SqliteLogRepo implements LogRepo {
 
   async query(filter: LogFilter, limit: number, offset: number): Promise<LogRow[]> {
     if (limit <= 0) return [];
-    const rows = this.page(filter, limit, offset);
-    // The API counts right after it pages: a page that came back short is its own count.
-    this.lastShortPage = offset === 0 && rows.length < limit ? { key: this.stateKey(filter), total: rows.length } : undefined;
-    return rows;
-  }
-
-  private page(filter: LogFilter, limit: number, offset: number): LogRow[] {
     if (!filter.q) {
       const where = this.compile(filter);
       if (!where) return [];
@@ -130,10 +122,6 @@ export class SqliteLogRepo implements LogRepo {
   }
 
   async count(filter: LogFilter, cap: number): Promise<{ total: number; capped: boolean }> {
-    if (this.lastShortPage?.key === this.stateKey(filter)) {
-      const total = this.lastShortPage.total;
-      return total > cap ? { total: cap, capped: true } : { total, capped: false };
-    }
     let total = 0;
     if (!filter.q) {
       const where = this.compile(filter);
@@ -207,7 +195,7 @@ export class SqliteLogRepo implements LogRepo {
       deleted = this.db.prepare('DELETE FROM logs WHERE id <= ?').run(end).changes;
       this.chunks.dropBelow(end + 1);
       this.fts.dropBelow(end + 1);
-      this.lastShortPage = this.lastCompiled = undefined;
+      this.lastCompiled = undefined;
     }
     const cutoffMinute = Math.floor((now - limits.maxAgeMs) / 60_000);
     this.db.prepare('DELETE FROM log_counts WHERE minute < ?').run(cutoffMinute);
@@ -276,15 +264,12 @@ export class SqliteLogRepo implements LogRepo {
   /** compileFilter, remembered for the last trace or user filter: the API's page and count then read the Bloom filters once. */
   private compile(filter: LogFilter, prefix = ''): CompiledFilter | undefined {
     if (filter.traceId === undefined && filter.userId === undefined) return compileFilter(filter, this.chunks, this.lastId, prefix);
-    const key = `${prefix}\u0000${this.stateKey(filter)}`;
+    // Equal keys give equal answers: same filter, same entries, same full-text reach.
+    const key = `${prefix}\u0000${this.lastId}\u0000${this.fts.indexedUpTo}\u0000${JSON.stringify(filter)}`;
     if (this.lastCompiled?.key !== key) this.lastCompiled = { key, where: compileFilter(filter, this.chunks, this.lastId, prefix) };
     return this.lastCompiled.where;
   }
 
-  /** A filter and the store's state: equal keys give equal answers. */
-  private stateKey(filter: LogFilter): string {
-    return `${this.lastId}\u0000${this.fts.indexedUpTo}\u0000${JSON.stringify(filter)}`;
-  }
 
   private sql(text: string): Database.Statement {
     let s = this.statements.get(text);
