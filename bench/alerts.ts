@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { measureEvaluation, type EvaluationCost } from './alerts/evaluate.js';
 import { BenchHub } from './alerts/hub.js';
 import { WebhookReceiver } from './alerts/webhook.js';
-import { buildStamp } from './lib/build.js';
+import { commandOf, buildStamp } from './lib/build.js';
 import { epochMs, now, sleep } from './lib/clock.js';
 import { writeResults } from './lib/results.js';
 import { max, median, min, percentile, ratio } from './lib/stats.js';
@@ -68,7 +68,7 @@ export default async function alertsBench(args: string[]): Promise<number> {
     return 2;
   }
   const repo = fileURLToPath(new URL('..', import.meta.url));
-  if (!existsSync(`${repo}/dist/cli/main.js`)) {
+  if (!existsSync(commandOf(repo))) {
     process.stderr.write('no build: run npm run build first\n');
     return 2;
   }

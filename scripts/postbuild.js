@@ -4,7 +4,7 @@
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-for (const entry of ['../dist/cli/main.js', '../dist/agent/main.js']) chmodSync(new URL(entry, import.meta.url), 0o755);
+for (const entry of ['../dist/bin/wheelhouse.js', '../dist/agent/main.js']) chmodSync(new URL(entry, import.meta.url), 0o755);
 
 const web = new URL('../dist/web/', import.meta.url);
 const compressible = /\.(js|css|html|svg|json)$/;

@@ -159,7 +159,7 @@ describe('startup', () => {
     const r = await cli(['startup', '--config', file, '--data-dir', '/srv/wh']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[Service]');
-    expect(r.stdout).toMatch(new RegExp(`ExecStart=${node} \\S+/dist/cli/main.js hub`));
+    expect(r.stdout).toMatch(new RegExp(`ExecStart=${node} \\S+/dist/bin/wheelhouse.js hub`));
     expect(r.stdout).toContain(`Environment="WHEELHOUSE_CONFIG=${file}"`);
     expect(r.stdout).toContain('Environment="WHEELHOUSE_DATA_DIR=/srv/wh"');
     expect(r.stdout).toContain('KillMode=process');

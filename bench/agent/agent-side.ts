@@ -10,6 +10,7 @@ import { waitFor } from '../lib/clock.js';
 import { exited, rssMb, run, signal, spawnLogged } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import type { AgentRun } from './model.js';
+import { commandOf } from '../lib/build.js';
 
 /** A server that takes reports like the hub and counts them. */
 async function sink(): Promise<{ port: number; count: () => number; bodies: number[]; headers: number[]; close: () => Promise<void> }> {
@@ -77,7 +78,7 @@ export async function measureAgent(repo: string, workDir: string, collections: n
   await headerSink.close();
   const rssAfter10Mb = await agentRss(repo, main, 1, 10, workDir, 'main-1s');
   const rssAfter1000Mb = await agentRss(repo, main, 0.02, collections, workDir, 'main-fast');
-  const rssCliAfter10Mb = await agentRss(repo, [join(repo, 'dist', 'cli', 'main.js'), 'agent'], 1, 10, workDir, 'cli-1s');
+  const rssCliAfter10Mb = await agentRss(repo, [commandOf(repo), 'agent'], 1, 10, workDir, 'cli-1s');
   log(`agent RSS: ${rssAfter10Mb?.toFixed(1)} MB after 10 reports, ${rssAfter1000Mb?.toFixed(1)} MB after ${collections}; wheelhouse agent (CLI) ${rssCliAfter10Mb?.toFixed(1)} MB`);
   return {
     collections,

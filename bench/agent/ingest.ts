@@ -1,5 +1,5 @@
 /**
- * Hub ingest: a real hub (dist/cli/main.js hub, its own process) with 10,000 registered
+ * Hub ingest: a real hub (dist/bin/wheelhouse.js hub, its own process) with 10,000 registered
  * hosts, loaded by simulated agents in separate processes — first at the target (10,000
  * hosts every 10 s = 1,000 reports/s), then closed-loop with more and more requests in flight
  * until the hub's CPU saturates — and the floor: the same points appended straight into a
@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import type { LoadPlan, LoadResult } from './loadgen.ts';
 import type { FloorRun, IngestRun } from './model.js';
 import { cpuMs } from './procstat.js';
+import { commandOf } from '../lib/build.js';
 
 const keyPrefix = 'whh_bench_key_';
 
@@ -85,7 +86,7 @@ export async function measureIngest(
   log(`registered ${opts.hosts.toLocaleString('en-US')} hosts`);
   const config = join(workDir, 'wheelhouse.yaml');
   writeFileSync(config, stringify({ hub: { port, data_dir: dataDir }, system: { log_level: 'warn' }, agents: { max_reports_per_minute: 1_000_000 }, services: {} }));
-  const hub = spawnLogged(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), 'hub', '--config', config, '--data-dir', dataDir, '--port', String(port)], {
+  const hub = spawnLogged(process.execPath, [commandOf(repo), 'hub', '--config', config, '--data-dir', dataDir, '--port', String(port)], {
     env: { PATH: process.env.PATH ?? '', HOME: workDir },
     cwd: workDir,
     logFile: join(workDir, 'hub.log'),

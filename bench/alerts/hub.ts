@@ -1,5 +1,5 @@
 /**
- * The hub under test: the built `wheelhouse hub` (dist/cli/main.js) as a child process on a
+ * The hub under test: the built `wheelhouse hub` (dist/bin/wheelhouse.js) as a child process on a
  * free port, hosts registered through its API, and reports pushed the way an agent pushes
  * them (POST /api/metrics/report with the host's API key, over kept-alive connections).
  */
@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { waitFor } from '../lib/clock.js';
 import { freePorts } from '../lib/ports.js';
 import { exited, spawnLogged } from '../lib/proc.js';
+import { commandOf } from '../lib/build.js';
 
 /** A running hub with the API keys of the hosts registered on it. */
 export class BenchHub {
@@ -36,7 +37,7 @@ export class BenchHub {
     writeFileSync(config, stringify({ agents: { max_reports_per_minute: 10_000 }, alerts }));
     const dataDir = join(dir, 'data');
     const logFile = join(dir, 'hub.log');
-    const child = spawnLogged(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), 'hub', '--json', '--config', config, '--data-dir', dataDir, '--port', String(port)], { env, cwd: dir, logFile });
+    const child = spawnLogged(process.execPath, [commandOf(repo), 'hub', '--json', '--config', config, '--data-dir', dataDir, '--port', String(port)], { env, cwd: dir, logFile });
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`the hub at ${url} (log: ${logFile})`, 30_000, 20, async () => {
       if (child.exitCode !== null) throw new Error(`the hub exited while starting: ${readFileSync(logFile, 'utf8').slice(-2000)}`);

@@ -1,6 +1,6 @@
 /** Which build of the code under test ran: the git commit and the newest file in dist/. */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A build's identity: when its output last changed and the commit it came from. */
@@ -49,4 +49,13 @@ function newestMtime(dir: string): number | null {
     if (t !== null && (newest === null || t > newest)) newest = t;
   }
   return newest;
+}
+
+/**
+ * The `wheelhouse` command of the build in `root`: the bundled dist/bin/wheelhouse.js, or
+ * dist/cli/main.js for builds from before the bundle (to measure an older build side by side).
+ */
+export function commandOf(root: string): string {
+  const bundled = join(root, 'dist', 'bin', 'wheelhouse.js');
+  return existsSync(bundled) ? bundled : join(root, 'dist', 'cli', 'main.js');
 }

@@ -1,5 +1,5 @@
 /**
- * The hub under test: the built `wheelhouse hub` (dist/cli/main.js) as a separate process on
+ * The hub under test: the built `wheelhouse hub` (dist/bin/wheelhouse.js) as a separate process on
  * a free port with its own config and data directory, as tests start it
  * (src/testing/hub-process.ts). Optionally run under --cpu-prof.
  */
@@ -12,6 +12,7 @@ import { freePorts } from '../lib/ports.js';
 import { failsOnExit } from '../lib/proc.js';
 import type { Children } from './children.js';
 import { Api } from './http.js';
+import { commandOf } from '../lib/build.js';
 
 /** What GET /api/logs/stats answers. */
 export interface StoreStats {
@@ -67,7 +68,7 @@ export class Hub {
     const logFile = join(spec.dir, 'hub.log');
     const nodeArgs = spec.profileDir ? ['--cpu-prof', '--cpu-prof-dir', spec.profileDir] : [];
     if (spec.profileDir) mkdirSync(spec.profileDir, { recursive: true });
-    const child = children.spawn('hub', process.execPath, [...nodeArgs, join(spec.app, 'dist', 'cli', 'main.js'), 'hub', '--json', '--config', config, '--data-dir', spec.dataDir, '--port', String(port)], {
+    const child = children.spawn('hub', process.execPath, [...nodeArgs, commandOf(spec.app), 'hub', '--json', '--config', config, '--data-dir', spec.dataDir, '--port', String(port)], {
       env: spec.env,
       cwd: spec.dir,
       logFile,

@@ -128,17 +128,32 @@ export function checkTargets(r: LogsResults): Verdict[] {
     measured: [r.http && `${num(r.http.linesPerSec)} (run)`, r.soak && `${num(r.soak.linesPerSec)} (soak)`].filter(Boolean).join(', ') || '—',
     result: verdict(rates.length === 0 ? null : rates.every((x) => x >= targets.ingestLinesPerSec)),
   });
+  // Two readings of "≥ 80 % of the floor". The issue's floor is raw better-sqlite3 with the same
+  // table, indexes and full-text filled in one transaction: like for like, the hub is compared
+  // with it and with the store's own path until the rows are searchable. The stricter reading
+  // compares the hub's acknowledged rate with SqliteLogRepo.append's rate while its full-text
+  // index is still catching up on the other core (work the hub must also fit on the same 2
+  // cores); it is judged as well, so that gap stays in view.
   const ofFloor = ratio(r.http?.linesPerSec, r.floor?.rowsPerSec);
   const floorName = r.floor ? (r.floor.rowsPerSec === r.floor.appendRowsPerSec ? 'SqliteLogRepo.append' : 'raw better-sqlite3') : '';
-  // Judged on the strictest floor (appended, full-text still catching up); the like-for-like
-  // figures (both until searchable, and the issue's raw floor) are printed beside it.
-  let also = '';
+  let likeForLike: { raw: number; searchable: number; hubSearchable: number; floorSearchable: number } | null = null;
   if (r.http && r.floor && r.http.ftsLagMs !== null) {
     const hubSearchable = r.http.acked / ((r.http.elapsedMs + r.http.ftsLagMs) / 1000);
     const floorSearchable = Math.max(r.floor.searchableRowsPerSec, r.floor.raw.rowsPerSec);
-    also = `; until searchable ${Math.round((100 * hubSearchable) / floorSearchable)}% (${num(hubSearchable)} vs ${num(floorSearchable)}); ${Math.round((100 * r.http.linesPerSec) / r.floor.raw.rowsPerSec)}% of the raw better-sqlite3 + full-text floor`;
+    likeForLike = { raw: r.http.linesPerSec / r.floor.raw.rowsPerSec, searchable: hubSearchable / floorSearchable, hubSearchable, floorSearchable };
   }
-  v.push({ target: `HTTP bulk ingest ≥ ${targets.ingestOfFloor * 100}% of the floor`, measured: ofFloor === null ? '—' : `${Math.round(ofFloor * 100)}% of ${num(r.floor!.rowsPerSec)} (${floorName}, appended)${also}`, result: verdict(ofFloor === null ? null : ofFloor >= targets.ingestOfFloor) });
+  v.push({
+    target: `HTTP bulk ingest ≥ ${targets.ingestOfFloor * 100}% of the raw floor (same table, indexes and full-text) and of the store's own path, until searchable`,
+    measured: likeForLike
+      ? `${Math.round(likeForLike.raw * 100)}% of the raw better-sqlite3 + full-text floor; until searchable ${Math.round(likeForLike.searchable * 100)}% (${num(likeForLike.hubSearchable)} vs ${num(likeForLike.floorSearchable)})`
+      : '—',
+    result: verdict(likeForLike === null ? null : likeForLike.raw >= targets.ingestOfFloor && likeForLike.searchable >= targets.ingestOfFloor),
+  });
+  v.push({
+    target: `stricter: HTTP acknowledged ≥ ${targets.ingestOfFloor * 100}% of the store's append rate (its full-text still catching up)`,
+    measured: ofFloor === null ? '—' : `${Math.round(ofFloor * 100)}% of ${num(r.floor!.rowsPerSec)} (${floorName}, appended)`,
+    result: verdict(ofFloor === null ? null : ofFloor >= targets.ingestOfFloor),
+  });
 
   const biggest = r.queries.at(-1);
   const onTarget = biggest && biggest.store.rows >= targets.queryTargetRows ? biggest : undefined;

@@ -1,4 +1,4 @@
-/** Wheelhouse under test: the built hub (dist/cli/main.js) in the foreground, driven by its API and CLI. */
+/** Wheelhouse under test: the built hub (dist/bin/wheelhouse.js) in the foreground, driven by its API and CLI. */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { exited, failsOnExit, runOk, signal, spawnLogged } from '../lib/proc.js'
 import { fileOutput } from './capture.js';
 import { storeOutput } from './wheelhouse-logs.js';
 import type { CapturedOutput, Launcher, ManagerKind, RunContext, ServiceDef, Session } from './types.js';
+import { commandOf } from '../lib/build.js';
 
 /** How often the hub probes each web service once it is up (it probes every 50 ms while starting). */
 const probeInterval = '2s';
@@ -39,7 +40,7 @@ export const wheelhouse: ManagerKind = {
 };
 
 function cliPath(ctx: RunContext): string {
-  return join(ctx.repo, 'dist', 'cli', 'main.js');
+  return commandOf(ctx.repo);
 }
 
 /** The wheelhouse.yaml for `services`: argv commands (no shell), http probes on web services. */

@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { waitFor } from '../lib/clock.js';
 import { freePorts } from '../lib/ports.js';
 import { exited, spawnLogged } from '../lib/proc.js';
+import { commandOf } from '../lib/build.js';
 
 export const benchUser = { name: 'bench', password: 'bench password 1234' };
 
@@ -37,7 +38,7 @@ export class WebBenchHub {
     writeFileSync(config, stringify({ logs: { max_queue: 200_000 }, services: fleet }));
     const dataDir = join(dir, 'data');
     const logFile = join(dir, 'hub.log');
-    const child = spawnLogged(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), 'hub', '--json', '--config', config, '--data-dir', dataDir, '--port', String(port)], { env, cwd: dir, logFile });
+    const child = spawnLogged(process.execPath, [commandOf(repo), 'hub', '--json', '--config', config, '--data-dir', dataDir, '--port', String(port)], { env, cwd: dir, logFile });
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`the hub at ${url} (log: ${logFile})`, 60_000, 50, async () => {
       if (child.exitCode !== null) throw new Error(`the hub exited while starting: ${readFileSync(logFile, 'utf8').slice(-2000)}`);

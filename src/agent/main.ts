@@ -4,7 +4,7 @@
  * options as `wheelhouse agent`. It loads the agent and nothing else (no commander, no config
  * schema, no hub modules), which keeps a host's resident memory near a bare Node process.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion as version } from '../core/paths.js';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import type { AgentFlags } from './run.js';
@@ -15,7 +15,6 @@ import type { AgentFlags } from './run.js';
 setFlagsFromString('--lite-mode');
 const { agentOptionHelp, runAgentProgram } = await import('./run.js');
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 try {

@@ -17,7 +17,7 @@ import { registerHostsCommands } from './commands/hosts.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
 import { paint } from './output.js';
-import { version } from './version.js';
+import { packageVersion as version } from '../core/paths.js';
 
 const program = new Command('wheelhouse')
   .description('Wheelhouse: supervise services, gather their logs and metrics, alert, and show it all live.')

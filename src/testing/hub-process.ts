@@ -18,8 +18,8 @@ export interface HubProcess {
   exited: Promise<number | null>;
 }
 
-/** The CLI entry in the build. */
-export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+/** The `wheelhouse` command as built (bundled). */
+export const cliPath = join(repoRoot, 'dist', 'bin', 'wheelhouse.js');
 
 /** Starts `wheelhouse hub` with `configFile` and `dataDir`, and waits until it is ready. */
 export async function startHubProcess(configFile: string, dataDir: string, opts: { port?: number; waitStarted?: boolean } = {}): Promise<HubProcess> {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/config/index.js';
+import { packagePath } from '../../core/paths.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
 
@@ -31,5 +32,5 @@ export function registerConfigCommands(program: Command, run: (fn: () => Promise
   config
     .command('schema')
     .description('print the JSON Schema of wheelhouse.yaml (also in schema/wheelhouse.schema.json)')
-    .action(() => run(async () => printJson(JSON.parse(readFileSync(new URL('../../../schema/wheelhouse.schema.json', import.meta.url), 'utf8')))));
+    .action(() => run(async () => printJson(JSON.parse(readFileSync(packagePath('schema', 'wheelhouse.schema.json'), 'utf8')))));
 }

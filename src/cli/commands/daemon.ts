@@ -2,15 +2,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
+import { commandPath } from '../../core/paths.js';
 import { runningHub } from '../../hub/pidfile.js';
 import { isRunning, isSameProcess } from '../../system/proc.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
-
-const mainScript = fileURLToPath(new URL('../main.js', import.meta.url));
 
 /** Registers `up` and `down`. */
 export function registerDaemonCommands(program: Command, run: (fn: () => Promise<number | void>) => Promise<void>): void {
@@ -40,7 +38,7 @@ async function up(flags: GlobalFlags, timeoutS: number): Promise<number> {
   const logFile = join(dataDir, 'hub.log');
   const logStart = sizeOf(logFile);
   const out = openSync(logFile, 'a', 0o600);
-  const args = [mainScript, 'hub', '--data-dir', dataDir, '--port', String(port), '--host', host];
+  const args = [commandPath, 'hub', '--data-dir', dataDir, '--port', String(port), '--host', host];
   if (config.file) args.push('--config', config.file);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
   closeSync(out);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { adminTokenPath } from '../../auth/tokens.js';
 import { adminPasswordFromEnv, loadFullConfig, serviceEnvironment, type GlobalFlags } from '../context.js';
 import { paint, print } from '../output.js';
-import { version } from '../version.js';
+import { packageVersion as version } from '../../core/paths.js';
 
 /** Registers `hub`. */
 export function registerHubCommand(program: Command, run: (fn: () => Promise<number | void>) => Promise<void>): void {

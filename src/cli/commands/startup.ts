@@ -3,15 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Config } from '../../core/config/index.js';
 import { AppError } from '../../core/errors.js';
+import { commandPath } from '../../core/paths.js';
 import { writeFileAtomic } from '../../core/files.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
-
-const mainScript = fileURLToPath(new URL('../main.js', import.meta.url));
 
 interface StartupOptions {
   install?: boolean;
@@ -50,7 +48,7 @@ export function systemdUnit(config: Config, opts: { user: boolean }): string {
     ...(opts.user ? [] : [`User=${userInfo().username}`]),
     `WorkingDirectory=${config.file ? join(config.file, '..') : config.hub.dataDir}`,
     ...env.map((e) => `Environment="${e}"`),
-    `ExecStart=${process.execPath} ${mainScript} hub`,
+    `ExecStart=${process.execPath} ${commandPath} hub`,
     'Restart=on-failure',
     'RestartSec=2',
     '# On stop, the hub stops its services itself, in reverse dependency order. If the hub',

@@ -3,7 +3,7 @@
  * agent/run.ts; `node dist/agent/main.js` is the same program without the CLI around it).
  */
 import type { Command } from 'commander';
-import { version } from '../version.js';
+import { packageVersion as version } from '../../core/paths.js';
 
 type Run = (fn: () => Promise<number | void>) => Promise<void>;
 

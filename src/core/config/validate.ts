@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { packagePath } from '../paths.js';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 
 /** One problem found in the file, located by JSON path. */
 export interface ConfigIssue {
@@ -19,9 +19,9 @@ export interface ConfigIssue {
  * The published schema file (generated from schema.ts by `npm run schema`, checked by a
  * test). Reading the JSON instead of building it with TypeBox keeps every CLI command fast.
  */
-const schemaFile = new URL('../../../schema/wheelhouse.schema.json', import.meta.url);
+const schemaFile = packagePath('schema', 'wheelhouse.schema.json');
 /** The same schema compiled at build time (scripts/compile-config-validator.js); absent when running from source. */
-const compiledFile = new URL('./schema-validator.cjs', import.meta.url);
+const compiledFile = packagePath('dist', 'core', 'config', 'schema-validator.cjs');
 /** verbose: errors carry their schema, which the messages below read (allowed values, descriptions). */
 export const ajvOptions: Options = { allErrors: true, strict: false, verbose: true };
 let validateSchema: ValidateFunction | undefined;
@@ -34,10 +34,13 @@ export function schemaIssues(value: unknown): ConfigIssue[] {
 }
 
 function loadValidator(): ValidateFunction {
+  const require = createRequire(import.meta.url);
   try {
-    return createRequire(import.meta.url)(fileURLToPath(compiledFile)) as ValidateFunction;
+    return require(compiledFile) as ValidateFunction;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    // Ajv itself is loaded only here: a built hub or CLI never needs it for its config.
+    const { Ajv } = require('ajv') as typeof import('ajv');
     return new Ajv(ajvOptions).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
   }
 }

@@ -8,12 +8,13 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
 
-/** dist/web, from src/http/routes (tests) and dist/http/routes (built) alike. */
-export const webRoot = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+/** dist/web, where Vite builds the app. */
+export const webRoot = packagePath('dist', 'web');
 
 /** Client-side routes of the app (web/src/app.tsx): each answers index.html. */
 const pages = ['/', '/login', '/accept', '/logs', '/hosts', '/hosts/:id', '/services/:name', '/alerts', '/settings', '/settings/:tab'];
@@ -35,13 +36,13 @@ const contentSecurityPolicy = [
 
 export const webRoutes: FastifyPluginAsyncTypebox<{ root?: string }> = async (app, opts) => {
   const root = opts.root ?? webRoot;
-  const built = existsSync(`${root}index.html`);
+  const built = existsSync(join(root, 'index.html'));
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true, index: false, dotfiles: 'deny' });
 
   const page = { config: { permission: 'public' as const }, schema: { hide: true } };
   for (const url of pages) {
     app.get(url, page, async (_req, reply) => {
-      if (!built) throw new AppError('web/not_built', `the dashboard is not built (${root}index.html is missing): run "npm run build"`);
+      if (!built) throw new AppError('web/not_built', `the dashboard is not built (${join(root, 'index.html')} is missing): run "npm run build"`);
       return reply
         .header('content-security-policy', contentSecurityPolicy)
         .header('x-content-type-options', 'nosniff')
