@@ -152,7 +152,11 @@ describe('audit records of API actions', () => {
 
 describe('GET /api/audit', () => {
   it('filters by actor, action prefix, result and time, and pages newest first', async () => {
-    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) await t.fetch(`/api/services/${name}/stop`, { method: 'POST', headers: auth(tokens.operator!) });
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      await t.fetch(`/api/services/${name}/stop`, { method: 'POST', headers: auth(tokens.operator!) });
+      // Each in its own millisecond: the time window below ends exactly at p4's timestamp.
+      await new Promise((r) => setTimeout(r, 3));
+    }
     await recorded((r) => r.target === 'p5', 'paging records');
     const mine = await audit('?actor=token:operator&action=services.stop&result=failed');
     expect(mine.entries.map((r) => r.target)).toEqual(['p5', 'p4', 'p3', 'p2', 'p1']);

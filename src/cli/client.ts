@@ -1,6 +1,7 @@
 /** The CLI's HTTP client: every command that talks to a hub goes through here. */
 import { AppError, type ErrorBody } from '../core/errors.js';
 import type { HubAddress } from './context.js';
+import { exchange, type Answer } from './http.js';
 
 /** An error answered by the hub, with its code and status. */
 export class HubError extends Error {
@@ -27,27 +28,40 @@ export class HubClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** DELETE a resource. */
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.address.token) headers.authorization = `Bearer ${this.address.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(`${this.address.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (err) {
-      throw unreachable(this.address, err);
-    }
-    const text = await res.text();
-    if (!res.ok) throw answerError(this.address, res.status, text);
-    try {
-      return (text ? JSON.parse(text) : undefined) as T;
-    } catch {
-      throw new HubError(res.status, 'internal', `the hub answered ${res.status} with a body that is not JSON`);
-    }
+    const res = await callHub(this.address, method, path, body);
+    if (res.status < 200 || res.status > 299) throw answerError(this.address, res.status, res.text);
+    return parseAnswer<T>(res);
   }
 }
 
-/** The error for a hub that could not be reached at all (`err` from fetch or a socket). */
+/** Sends one request to the hub (with the address's token unless `anonymous`); throws AppError when it cannot be reached. */
+export async function callHub(address: HubAddress, method: string, path: string, body?: unknown, opts: { anonymous?: boolean } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (address.token && !opts.anonymous) headers.authorization = `Bearer ${address.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  try {
+    return await exchange(`${address.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw unreachable(address, err);
+  }
+}
+
+/** The JSON body of a successful answer (undefined when empty). */
+export function parseAnswer<T>(res: Answer): T {
+  try {
+    return (res.text ? JSON.parse(res.text) : undefined) as T;
+  } catch {
+    throw new HubError(res.status, 'internal', `the hub answered ${res.status} with a body that is not JSON`);
+  }
+}
+
+/** The error for a hub that could not be reached at all (`err` from the socket). */
 export function unreachable(address: HubAddress, err: unknown): AppError {
   const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).message;
   return new AppError(

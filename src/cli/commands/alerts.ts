@@ -9,7 +9,6 @@ import { parseDuration } from '../../core/units.js';
 import type { AlertRecord, Matcher } from '../../store/index.js';
 import { printActive, printHistory, printRules, printSilences, type ActiveAlert, type SilenceView } from '../alerts/format.js';
 import { parseMatcher } from '../alerts/matchers.js';
-import { deleteJson } from '../alerts/request.js';
 import { HubClient } from '../client.js';
 import { hubAddress, type GlobalFlags } from '../context.js';
 import { parseTime } from '../logs/query.js';
@@ -140,7 +139,7 @@ export function registerAlertsCommands(program: Command, run: Run): void {
     .action((id: string, _opts, cmd: Command) =>
       run(async () => {
         const flags = cmd.optsWithGlobals<GlobalFlags>();
-        const reply = await deleteJson<{ expired: boolean; id: string }>(hubAddress(flags), `/api/silences/${encodeURIComponent(id)}`);
+        const reply = await new HubClient(hubAddress(flags)).delete<{ expired: boolean; id: string }>(`/api/silences/${encodeURIComponent(id)}`);
         if (flags.json) return printJson(reply);
         print(`${paint('green', '✓')} silence ${reply.id} expired`);
       }),

@@ -8,6 +8,7 @@ import { commandPath } from '../../core/paths.js';
 import { runningHub } from '../../hub/pidfile.js';
 import { isRunning, isSameProcess } from '../../system/proc.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
+import { exchange } from '../http.js';
 import { paint, print, printJson } from '../output.js';
 
 /** Registers `up` and `down`. */
@@ -81,8 +82,7 @@ async function down(flags: GlobalFlags, timeoutS: number): Promise<number> {
 
 async function isReady(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
-    return res.status === 200;
+    return (await exchange(`${url}/health/ready`, { method: 'GET', headers: {}, timeoutMs: 1000 })).status === 200;
   } catch {
     return false;
   }

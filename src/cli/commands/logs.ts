@@ -3,7 +3,6 @@ import { Option, type Command } from 'commander';
 import type { LogEntry } from '../../logs/index.js';
 import { HubClient } from '../client.js';
 import { hubAddress, type GlobalFlags } from '../context.js';
-import { follow } from '../logs/follow.js';
 import { formatEntry, formatJsonLine } from '../logs/format.js';
 import { buildRequest, fetchNewest, maxTail, type LogFlags } from '../logs/query.js';
 import { paint } from '../output.js';
@@ -66,6 +65,8 @@ export function registerLogsCommand(program: Command, run: (fn: () => Promise<nu
             notice: (text: string) => process.stderr.write(`${paint('gray', `-- ${text}`)}\n`),
             signal: stop.signal,
           };
+          // Loaded only to follow: the WebSocket client is not needed by any other command.
+          const { follow } = await import('../logs/follow.js');
           await follow(request.since === undefined ? options : { ...options, since: request.since });
           return 0;
         } finally {

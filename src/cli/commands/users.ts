@@ -9,7 +9,7 @@ import { hubAddress, type GlobalFlags, type HubAddress } from '../context.js';
 import { paint, print, printJson } from '../output.js';
 import { printTokens, printUsers, visible, type TokenRow, type UserRow } from '../users/format.js';
 import { canPrompt, newPassword, promptLine, promptSecret, readStdin } from '../users/prompt.js';
-import { hubCall, sessionSecretOf } from '../users/request.js';
+import { hubCall, sessionSecretOf, type HubAnswer } from '../users/request.js';
 import { cliSessionPath, readCliSession, removeCliSession, withCliSession, writeCliSession } from '../users/session-file.js';
 
 type Run = (fn: () => Promise<number | void>) => Promise<void>;
@@ -38,7 +38,7 @@ interface SessionAnswer {
 }
 
 /** Keeps the session the hub set in its answer as the CLI's session. */
-function keepSession(url: string, answer: { headers: Headers; body: SessionAnswer }): string {
+function keepSession(url: string, answer: HubAnswer<SessionAnswer>): string {
   const secret = sessionSecretOf(answer.headers);
   if (!secret) throw new AppError('internal', 'the hub answered the sign-in without a session');
   writeCliSession({ url, token: secret, user: answer.body.user.name, role: answer.body.user.role, expires_at: answer.body.expires_at });

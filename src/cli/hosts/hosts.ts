@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { HostDetail, HostView } from '../../hosts/index.js';
 import { AppError } from '../../core/errors.js';
-import { answerError, HubClient, unreachable } from '../client.js';
+import { HubClient } from '../client.js';
 import { hubAddress, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
 import { printHost, printHostTable } from './format.js';
@@ -91,27 +91,7 @@ export function registerHosts(program: Command, run: Run): void {
     );
 }
 
-function client(flags: GlobalFlags): HubClient & { delete<T>(path: string): Promise<T> } {
-  return new DeletingClient(hubAddress(flags));
+function client(flags: GlobalFlags): HubClient {
+  return new HubClient(hubAddress(flags));
 }
 
-/** HubClient with DELETE. TODO(client.ts): move `delete` into HubClient. */
-class DeletingClient extends HubClient {
-  constructor(private readonly addr: ReturnType<typeof hubAddress>) {
-    super(addr);
-  }
-
-  async delete<T>(path: string): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.addr.token) headers.authorization = `Bearer ${this.addr.token}`;
-    let res: Response;
-    try {
-      res = await fetch(`${this.addr.url}${path}`, { method: 'DELETE', headers });
-    } catch (err) {
-      throw unreachable(this.addr, err);
-    }
-    const text = await res.text();
-    if (!res.ok) throw answerError(this.addr, res.status, text);
-    return JSON.parse(text) as T;
-  }
-}
