@@ -16,7 +16,12 @@ export class HubError extends Error {
 
 /** Calls the hub's API with the token. */
 export class HubClient {
-  constructor(private readonly address: HubAddress) {}
+  private readonly address: Promise<HubAddress>;
+
+  /** `address` may still be being worked out (hubAddress reads the config file only when it must). */
+  constructor(address: HubAddress | Promise<HubAddress>) {
+    this.address = Promise.resolve(address);
+  }
 
   /** GET a JSON resource. */
   get<T>(path: string): Promise<T> {
@@ -34,8 +39,9 @@ export class HubClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await callHub(this.address, method, path, body);
-    if (res.status < 200 || res.status > 299) throw answerError(this.address, res.status, res.text);
+    const address = await this.address;
+    const res = await callHub(address, method, path, body);
+    if (res.status < 200 || res.status > 299) throw answerError(address, res.status, res.text);
     return parseAnswer<T>(res);
   }
 }

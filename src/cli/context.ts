@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../auth/tokens.js';
-import { defaultDataDir, loadConfig, type Config, type ConfigOverrides } from '../core/config/index.js';
+import { defaultDataDir } from '../core/config/data-dir.js';
+import type { Config, ConfigOverrides } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
 import { withCliSession } from './users/session-file.js';
 
@@ -45,7 +46,9 @@ export function overrides(flags: GlobalFlags): ConfigOverrides {
 }
 
 /** Loads the full configuration (for the hub and `config validate`). */
-export function loadFullConfig(flags: GlobalFlags): Config {
+export async function loadFullConfig(flags: GlobalFlags): Promise<Config> {
+  // Loaded on demand: the YAML parser is not needed by commands that only call a hub.
+  const { loadConfig } = await import('../core/config/load.js');
   return loadConfig({ file: configPath(flags), overrides: overrides(flags), env: process.env });
 }
 
@@ -57,7 +60,7 @@ export interface HubAddress {
 }
 
 /** The hub's URL and a token for the client commands. */
-export function hubAddress(flags: GlobalFlags): HubAddress {
+export async function hubAddress(flags: GlobalFlags): Promise<HubAddress> {
   const envUrl = flags.url ?? process.env.WHEELHOUSE_URL;
   const envToken = process.env.WHEELHOUSE_TOKEN;
   const given = overrides(flags);
@@ -66,7 +69,7 @@ export function hubAddress(flags: GlobalFlags): HubAddress {
   // or a URL and a data directory (whose admin.token to read), it has nothing to add, and
   // loading and validating it is over a third of a short command's run time.
   const needConfig = !envUrl || (!envToken && given.dataDir === undefined);
-  if (needConfig) config = loadFullConfig(flags);
+  if (needConfig) config = await loadFullConfig(flags);
   const host = config?.hub.host ?? '127.0.0.1';
   const url = (envUrl ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config?.hub.port ?? 5004}`).replace(/\/+$/, '');
   if (envToken) return { url, token: envToken, tokenSource: 'WHEELHOUSE_TOKEN' };

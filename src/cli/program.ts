@@ -3,7 +3,7 @@
  * failure ends here and becomes a message and an exit code: 0 success, 1 failure, 2 usage.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../core/config/index.js';
+import { ConfigError } from '../core/config/error.js';
 import { isAppError } from '../core/errors.js';
 import { HubError } from './client.js';
 import { registerConfigCommands } from './commands/config.js';

@@ -1,7 +1,7 @@
 /** `wheelhouse config validate` and `config schema`. */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../core/config/index.js';
+import { ConfigError } from '../../core/config/error.js';
 import { packagePath } from '../../core/paths.js';
 import { loadFullConfig, type GlobalFlags } from '../context.js';
 import { paint, print, printJson } from '../output.js';
@@ -17,7 +17,7 @@ export function registerConfigCommands(program: Command, run: (fn: () => Promise
       run(async () => {
         const flags = { ...cmd.optsWithGlobals<GlobalFlags>(), ...(file ? { config: file } : {}) };
         try {
-          const loaded = loadFullConfig(flags);
+          const loaded = await loadFullConfig(flags);
           if (flags.json) printJson({ valid: true, file: loaded.file, services: loaded.services.map((s) => s.name) });
           else print(`${paint('green', '✓')} ${loaded.file ?? '(no file)'} is valid: ${loaded.services.length} service(s)`);
           return 0;

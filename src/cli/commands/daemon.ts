@@ -26,7 +26,7 @@ export function registerDaemonCommands(program: Command, run: (fn: () => Promise
 }
 
 async function up(flags: GlobalFlags, timeoutS: number): Promise<number> {
-  const config = loadFullConfig(flags);
+  const config = await loadFullConfig(flags);
   const { dataDir, host, port } = config.hub;
   const existing = runningHub(dataDir);
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -60,7 +60,7 @@ async function up(flags: GlobalFlags, timeoutS: number): Promise<number> {
 }
 
 async function down(flags: GlobalFlags, timeoutS: number): Promise<number> {
-  const config = loadFullConfig(flags);
+  const config = await loadFullConfig(flags);
   const hub = runningHub(config.hub.dataDir);
   if (!hub) {
     if (flags.json) printJson({ running: false });

@@ -15,7 +15,7 @@ export function registerHubCommand(program: Command, run: (fn: () => Promise<num
 }
 
 async function runHub(flags: GlobalFlags): Promise<number> {
-  const config = loadFullConfig(flags);
+  const config = await loadFullConfig(flags);
   // Loaded here, not at the top: the hub's dependencies would slow down every other command.
   const logger = await makeLogger(config.system.logLevel);
   // Signals are handled from the first moment: a SIGTERM that arrives while the hub is still

@@ -28,7 +28,7 @@ export function registerLogsCommand(program: Command, run: (fn: () => Promise<nu
       run(async () => {
         const flags = cmd.optsWithGlobals<GlobalFlags>();
         const request = buildRequest(service, opts, Date.now());
-        const address = hubAddress(flags);
+        const address = await hubAddress(flags);
         const client = new HubClient(address);
         // `wheelhouse logs | head` closes the pipe early: stop quietly, as tail does.
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {

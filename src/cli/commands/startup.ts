@@ -64,7 +64,7 @@ export function systemdUnit(config: Config, opts: { user: boolean }): string {
 }
 
 async function startup(flags: GlobalFlags, opts: StartupOptions): Promise<number> {
-  const config = loadFullConfig(flags);
+  const config = await loadFullConfig(flags);
   const user = opts.user === true;
   const unit = systemdUnit(config, { user });
   if (!opts.install) {

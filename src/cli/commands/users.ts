@@ -17,9 +17,9 @@ const roleChoices = ['admin', 'operator', 'viewer'];
 const scopeChoices = ['read', 'operate', 'admin', 'ingest'];
 
 /** The hub and the credential for these commands: WHEELHOUSE_TOKEN, else the CLI session, else the admin token file. */
-function address(cmd: Command): { flags: GlobalFlags; address: HubAddress } {
+async function address(cmd: Command): Promise<{ flags: GlobalFlags; address: HubAddress }> {
   const flags = cmd.optsWithGlobals<GlobalFlags>();
-  return { flags, address: withCliSession(hubAddress(flags)) };
+  return { flags, address: withCliSession(await hubAddress(flags)) };
 }
 
 const seg = (s: string) => encodeURIComponent(s);
@@ -53,7 +53,7 @@ function registerSession(program: Command, run: Run): void {
     .option('--password-stdin', 'read the password from standard input')
     .action((opts: { user?: string; passwordStdin?: boolean }, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         let user = opts.user;
         if (!user) {
           if (!canPrompt() || opts.passwordStdin) throw new AppError('request/invalid', 'give the user name with --user');
@@ -94,7 +94,7 @@ function registerSession(program: Command, run: Run): void {
     .description('show who the CLI acts as: the user and role, or the token')
     .action((_opts, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         type Who = { user: SessionAnswer['user'] | null; scopes: string[]; credential: { kind: string; name: string | null }; expires_at: string | null };
         const { body } = await hubCall<Who>(a, 'GET', '/api/auth/session');
         if (flags.json) return printJson({ ...body, credential_source: a.tokenSource });
@@ -109,7 +109,7 @@ function registerSession(program: Command, run: Run): void {
     .option('--password-stdin', 'read the current and the new password from standard input, one per line')
     .action((opts: { passwordStdin?: boolean }, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         let current: string;
         let next: string;
         if (opts.passwordStdin) {
@@ -135,7 +135,7 @@ function registerUsers(program: Command, run: Run): void {
     .description('list users')
     .action((_opts, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const { body } = await hubCall<{ users: UserRow[] }>(a, 'GET', '/api/users');
         if (flags.json) return printJson(body);
         printUsers(body.users);
@@ -154,7 +154,7 @@ function registerUsers(program: Command, run: Run): void {
     .option('--email <address>', 'e-mail address')
     .action((name: string, opts: { role: string; password?: string; passwordStdin?: boolean; invite?: boolean; displayName?: string; email?: string }, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const extra = { ...(opts.displayName !== undefined ? { display_name: opts.displayName } : {}), ...(opts.email !== undefined ? { email: opts.email } : {}) };
         if (opts.invite) {
           if (opts.password !== undefined || opts.passwordStdin) throw new AppError('request/invalid', '--invite and a password exclude each other');
@@ -179,7 +179,7 @@ function registerUsers(program: Command, run: Run): void {
     .argument('<name>')
     .action((name: string, _opts, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const { body } = await hubCall<{ deleted: boolean; name: string }>(a, 'DELETE', `/api/users/${seg(name)}`);
         if (flags.json) return printJson(body);
         print(`${paint('green', '✓')} removed ${visible(name)}`);
@@ -194,7 +194,7 @@ function registerUsers(program: Command, run: Run): void {
     .action((name: string, role: string, _opts, cmd: Command) =>
       run(async () => {
         if (!roleChoices.includes(role)) throw new AppError('request/invalid', `unknown role "${role}": use ${roleChoices.join(', ')}`);
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const { body } = await hubCall<{ user: UserRow }>(a, 'PATCH', `/api/users/${seg(name)}`, { role });
         if (flags.json) return printJson(body);
         print(`${paint('green', '✓')} ${visible(name)} is now ${body.user.role}`);
@@ -209,7 +209,7 @@ function registerUsers(program: Command, run: Run): void {
     .option('--reset', 'print a single-use reset link instead')
     .action((name: string, opts: { passwordStdin?: boolean; reset?: boolean }, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         if (opts.reset) {
           const { body } = await hubCall<LinkAnswer>(a, 'POST', `/api/users/${seg(name)}/reset`);
           if (flags.json) return printJson(body);
@@ -230,7 +230,7 @@ function registerUsers(program: Command, run: Run): void {
       .argument('<name>')
       .action((name: string, _opts, cmd: Command) =>
         run(async () => {
-          const { flags, address: a } = address(cmd);
+          const { flags, address: a } = await address(cmd);
           const { body } = await hubCall<{ user: UserRow }>(a, 'PATCH', `/api/users/${seg(name)}`, { disabled });
           if (flags.json) return printJson(body);
           print(`${paint('green', '✓')} ${visible(name)} ${disabled ? 'disabled' : 'enabled'}`);
@@ -266,7 +266,7 @@ function registerTokens(program: Command, run: Run): void {
       run(async () => {
         const unknown = opts.scope.filter((s) => !scopeChoices.includes(s));
         if (unknown.length) throw new AppError('request/invalid', `unknown scope "${unknown[0]}": use ${scopeChoices.join(', ')}`);
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const body: Record<string, unknown> = { scopes: opts.scope };
         if (opts.name !== undefined) body.name = opts.name;
         if (opts.expires !== undefined) body.expires_in = opts.expires;
@@ -284,7 +284,7 @@ function registerTokens(program: Command, run: Run): void {
     .description('list your tokens (admins: all) with their last use')
     .action((_opts, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const { body } = await hubCall<{ tokens: TokenRow[] }>(a, 'GET', '/api/tokens');
         if (flags.json) return printJson(body);
         printTokens(body.tokens);
@@ -297,7 +297,7 @@ function registerTokens(program: Command, run: Run): void {
     .argument('<id>')
     .action((id: string, _opts, cmd: Command) =>
       run(async () => {
-        const { flags, address: a } = address(cmd);
+        const { flags, address: a } = await address(cmd);
         const { body } = await hubCall<{ token: TokenRow }>(a, 'DELETE', `/api/tokens/${seg(id)}`);
         if (flags.json) return printJson(body);
         print(`${paint('green', '✓')} revoked token ${visible(body.token.name)} (${body.token.id})`);

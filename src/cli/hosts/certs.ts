@@ -11,7 +11,7 @@ import { paint, print, printJson } from '../output.js';
 type Run = (fn: () => Promise<number | void>) => Promise<void>;
 
 async function withStore<T>(flags: GlobalFlags, fn: (store: Store, dataDir: string) => Promise<T>): Promise<T> {
-  const config = loadFullConfig(flags);
+  const config = await loadFullConfig(flags);
   const { openStore } = await import('../../store/index.js');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(config.hub.dataDir, { recursive: true, mode: 0o700 });
@@ -36,7 +36,7 @@ export function registerCerts(program: Command, run: Run): void {
       run(async () => {
         const flags = cmd.optsWithGlobals<GlobalFlags>();
         const { initPki } = await import('../../certs/index.js');
-        const r = await initPki(loadFullConfig(flags).hub.dataDir, { sans: opts.san ?? [], force: opts.force ?? false });
+        const r = await initPki((await loadFullConfig(flags)).hub.dataDir, { sans: opts.san ?? [], force: opts.force ?? false });
         if (flags.json) return printJson(r);
         print(`${paint('green', '✓')} ${r.ca_created ? 'created the CA' : 'kept the existing CA'} (valid until ${r.ca_not_after.slice(0, 10)}) in ${r.dir}`);
         print(`${paint('green', '✓')} server certificate for ${r.server_names.join(', ')} (valid until ${r.server_not_after.slice(0, 10)})`);

@@ -7,6 +7,8 @@ import { homedir, hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../errors.js';
+import { defaultDataDir } from './data-dir.js';
+import { ConfigError } from './error.js';
 import { findCycle } from '../graph.js';
 import { parseDuration, parseSize } from '../units.js';
 import type { CommandSpec, Config, ConfigOverrides, HealthSpec, ServiceSpec } from './model.js';
@@ -23,18 +25,6 @@ export interface LoadOptions {
   overrides?: ConfigOverrides;
   /** Environment for `${env:NAME}` references. */
   env?: Record<string, string | undefined>;
-}
-
-/** Thrown for an invalid file; `issues` are formatted `file:line:col: path: message`, sorted by position. */
-export class ConfigError extends AppError {
-  constructor(readonly issues: string[]) {
-    super('config/invalid', `invalid configuration:\n${issues.join('\n')}`, { issues });
-  }
-}
-
-/** The default data directory when neither the file nor a flag names one. */
-export function defaultDataDir(): string {
-  return resolve(homedir(), '.wheelhouse');
 }
 
 /** Loads, validates and normalizes the configuration. Throws ConfigError listing every problem. */
