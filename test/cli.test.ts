@@ -147,6 +147,16 @@ describe('config commands', () => {
     expect(r.stderr).toContain(`${badFile}:2:9: hub.port: must be an integer, got "x"`);
   });
 
+  it('a client command whose hub comes from an invalid file names the problem, once, and sends nothing', async () => {
+    const badFile = join(tempDir(), 'bad.yaml');
+    writeFileSync(badFile, 'hub:\n  port: "x"\n');
+    for (const args of [['status'], ['start', 'all'], ['logs', '--tail', '5']]) {
+      const r = await cli([...args, '--config', badFile]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([`${badFile}:2:9: hub.port: must be an integer, got "x"`]);
+    }
+  });
+
   it('prints the JSON schema', async () => {
     const schema = JSON.parse((await cli(['config', 'schema'])).stdout);
     expect(schema.properties.services).toBeDefined();

@@ -21,6 +21,9 @@ export class HubClient {
   /** `address` may still be being worked out (hubAddress reads the config file only when it must). */
   constructor(address: HubAddress | Promise<HubAddress>) {
     this.address = Promise.resolve(address);
+    // A bad config file rejects it; that is reported by the first request, and must not also
+    // surface as an unhandled rejection when a command fails before it sends one.
+    this.address.catch(() => {});
   }
 
   /** GET a JSON resource. */
