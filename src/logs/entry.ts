@@ -158,14 +158,25 @@ function optionalString(r: Record<string, unknown>, key: string, max: number): {
   return { value: v };
 }
 
-/** True when `value` nests objects/arrays deeper than `max`. Iterative: a hostile depth cannot blow the stack. */
+/**
+ * True when `value` nests objects/arrays deeper than `max`. Recursion stops one level past
+ * `max`, so a hostile depth cannot blow the stack; nothing is allocated on the way (it runs for
+ * every ingested entry that has a context).
+ */
 export function depthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  return nestsBeyond(value, 1, max);
+}
+
+function nestsBeyond(v: unknown, depth: number, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > max) return true;
+  if (Array.isArray(v)) {
+    for (const child of v) if (child !== null && typeof child === 'object' && nestsBeyond(child, depth + 1, max)) return true;
+    return false;
+  }
+  for (const key in v) {
+    const child = (v as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && nestsBeyond(child, depth + 1, max)) return true;
   }
   return false;
 }

@@ -88,14 +88,14 @@ function toEntry(r: LogRecord, scope: string, resource: ResourceFields, limits: 
   const userId = typeof user === 'string' ? wellFormed(user) : typeof user === 'bigint' || typeof user === 'number' ? String(user) : null;
   if (userId !== null && userId.length > 200) return 'the user id (attribute enduser.id or user.id) is longer than 200 characters';
 
-  const context: Record<string, unknown> = Object.create(null);
-  for (const { key, value } of r.attributes) context[key] = jsonValue(value);
+  const context: Record<string, unknown> = {};
+  for (const { key, value } of r.attributes) put(context, key, jsonValue(value));
   // The record's own attributes win over these derived keys: they are the sender's data.
-  if (scope !== '' && !('scope' in context)) context.scope = scope;
-  if (spanId !== null && !('span_id' in context)) context.span_id = spanId;
-  if (r.eventName !== '' && !('event_name' in context)) context.event_name = r.eventName;
+  if (scope !== '' && !Object.hasOwn(context, 'scope')) context.scope = scope;
+  if (spanId !== null && !Object.hasOwn(context, 'span_id')) context.span_id = spanId;
+  if (r.eventName !== '' && !Object.hasOwn(context, 'event_name')) context.event_name = r.eventName;
   let contextJson: string | null = null;
-  if (Object.keys(context).length > 0) {
+  if (r.attributes.length > 0 || scope !== '' || spanId !== null || r.eventName !== '') {
     if (depthExceeds(context, limits.maxContextDepth)) return `attributes nest deeper than ${limits.maxContextDepth} levels`;
     contextJson = JSON.stringify(context);
     if (Buffer.byteLength(contextJson) > limits.maxContextBytes) return `attributes are larger than ${limits.maxContextBytes} bytes as JSON`;
@@ -136,7 +136,7 @@ function attribute(attrs: KeyValue[], key: string): AnyValue | undefined {
 /**
  * An AnyValue as JSON: int64 as a number when it fits exactly, else as a string; bytes as
  * base64 (as in OTLP JSON); non-finite doubles as strings ("NaN"), which JSON cannot hold.
- * Key/value lists become objects without a prototype, so a key "__proto__" is plain data.
+ * Key/value lists become plain objects; a key "__proto__" is plain data there too (see put).
  */
 export function jsonValue(v: AnyValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -144,7 +144,17 @@ export function jsonValue(v: AnyValue): unknown {
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
   if (Array.isArray(v)) return v.map(jsonValue);
-  const obj: Record<string, unknown> = Object.create(null);
-  for (const { key, value } of v.kvlist) obj[key] = jsonValue(value);
+  const obj: Record<string, unknown> = {};
+  for (const { key, value } of v.kvlist) put(obj, key, jsonValue(value));
   return obj;
+}
+
+/**
+ * obj[key] = value as an own, enumerable property, also for "__proto__" (an assignment would
+ * replace the prototype instead). Plain objects rather than prototype-less ones: V8 serializes
+ * them much faster, and every record's attributes are serialized.
+ */
+function put(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
