@@ -114,6 +114,16 @@ describe('decodeJson', () => {
     ['bytesValue that is not base64', withRecord({ body: { bytesValue: '***' } }), /body\.bytesValue must be a base64 string/],
     ['arrayValue.values not an array', withRecord({ body: { arrayValue: { values: 'x' } } }), /body\.arrayValue\.values must be an array/],
     ['values nested past the limit', withRecord({ body: deep }), /values nest deeper than 32 levels/],
+    // Nested paths are built only for the message: each must still name the exact place.
+    ['an attribute that is not an object', withRecord({ attributes: [{ key: 'a', value: {} }, 7] }), /: resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.attributes\[1\] must be a JSON object$/],
+    ['an attribute stringValue that is a number', withRecord({ attributes: [{ key: 'a', value: { stringValue: 5 } }] }), /: resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.attributes\[0\]\.value\.stringValue must be a string$/],
+    [
+      'a bad intValue deep inside arrays and lists',
+      withRecord({ attributes: [{ key: 'ok', value: { intValue: 1 } }, { key: 'x', value: { arrayValue: { values: [{ boolValue: true }, { kvlistValue: { values: [{ key: 'n', value: { intValue: 'many' } }] } }] } } }] }),
+      /: resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.attributes\[1\]\.value\.arrayValue\.values\[1\]\.kvlistValue\.values\[0\]\.value\.intValue must be a 64-bit integer/,
+    ],
+    ['a kvlist entry key that is not a string', withRecord({ body: { kvlistValue: { values: [{ key: [], value: null }] } } }), /: resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.body\.kvlistValue\.values\[0\]\.key must be a string$/],
+    ['an arrayValue that is not an object', withRecord({ body: { arrayValue: 3 } }), /logRecords\[0\]\.body\.arrayValue must be a JSON object$/],
   ];
   it.each(bad)('refuses %s, naming the field', (_label, body, message) => {
     expect(() => decodeJson(body)).toThrow(expect.objectContaining({ code: 'request/invalid' }));
