@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, fixture, freePort, killQuietly, tempDir, waitFor } from '../testing/helpers.js';
+import { allEntries } from '../logs/testing/entries.js';
 import { startFleet, statesOf, type Fleet } from './testing/fleet.js';
 
 const node = process.execPath;
@@ -211,6 +212,28 @@ describe('supervisor: output capture', () => {
     expect((await f.output('chatty', 'stderr')).length).toBe(500);
     // The spool is emptied once a stopped service's output is all stored.
     expect(readFileSync(join(f.dataDir, 'spool', 'chatty.stdout')).length).toBe(0);
+  });
+
+  it("stores an exited process's last output under its own pid when its successor starts at once", async () => {
+    // Each run is stable (300 ms ≥ stable_after), so each exit restarts at once, and the
+    // successor appends to the spool before its predecessor's last words are stored.
+    const f = await fleet({
+      sayer: {
+        command: [node, fixture('crash.mjs')],
+        env: { LAST_WORDS: '1', EXIT_AFTER_MS: '300' },
+        autostart: false,
+        restart: { stable_after: '200ms', crash_loop_exits: 3, crash_loop_window: '20s' },
+      },
+    });
+    await f.sup.startService('sayer', 'dev');
+    await waitFor('errored after 3 runs', () => f.sup.view('sayer').status === 'errored', 20_000);
+    const stdout = (await allEntries(f.logs, { service: 'sayer' })).filter((e) => e.source === 'stdout');
+    const runs = stdout.filter((e) => e.message.endsWith(' started')).map((e) => Number(e.message.split(' ')[0]));
+    expect(runs).toHaveLength(3);
+    // Every line is stored whole, in order, under the pid of the process that wrote it.
+    expect(stdout.map((e) => [e.message, e.process_id])).toEqual(runs.flatMap((pid) => [[`${pid} started`, pid], [`last words of ${pid}`, pid]]));
+    const backoffs = f.events.filter((e) => e.topic === 'service.state' && e.payload.service === 'sayer' && e.payload.to === 'backoff');
+    expect(backoffs.map((e) => (e.payload as { reason: string }).reason)).toEqual(['exited with code 1; restarting', 'exited with code 1; restarting']);
   });
 });
 

@@ -154,6 +154,7 @@ export class ServiceUnit {
       await this.setStatus('stopping', 'stop requested');
       try {
         const { exit, escalated } = await terminate(handle, this.spec.stop.signal, this.spec.stop.graceMs);
+        this.outputEnded(handle.pid);
         this.detach();
         this.record.exit_code = exit.code;
         this.record.exit_signal = exit.signal;
@@ -282,15 +283,25 @@ export class ServiceUnit {
     if (generation !== this.generation || this.stopping) return;
     // The leader is gone; anything it left behind would hold ports and files of the next run.
     killLeftovers(handle.pid);
+    this.outputEnded(handle.pid);
     this.detach();
     const now = Date.now();
     this.record.exit_code = exit.code;
     this.record.exit_signal = exit.signal;
     this.record.stopped_at = new Date(now).toISOString();
     this.publishExit(handle, exit, runMs);
-    await this.drainOutput(true);
     const how = describeExit(exit.code, exit.signal);
     const decision = this.policy.onExit({ code: exit.code, signal: exit.signal, runMs, now });
+    if (decision.action === 'restart' && decision.delayMs === 0) {
+      // A service that had run stably comes back at once, before its predecessor's last output
+      // is stored (that output is marked as the exited process's): the new process's boot is
+      // the user's downtime, the bookkeeping is not.
+      await this.setStatus('backoff', `${how}; restarting`);
+      await this.restart();
+      await this.drainOutput(false);
+      return;
+    }
+    await this.drainOutput(true);
     if (decision.action === 'stay-stopped') {
       await this.setStatus('stopped', decision.reason);
     } else if (decision.action === 'give-up') {
@@ -308,16 +319,21 @@ export class ServiceUnit {
     this.restartTimer = setTimeout(() => {
       void this.exclusive(async () => {
         if (this.record.status !== 'backoff' || this.handle) return;
-        this.record.restarts += 1;
-        try {
-          await this.spawn(this.record.mode, { checkPort: false });
-        } catch (err) {
-          const reason = `restart failed: ${(err as Error).message}`;
-          await this.setStatus('errored', reason);
-          this.deps.bus.publish('service.errored', { service: this.spec.name, reason, at: new Date().toISOString() });
-        }
+        await this.restart();
       });
     }, delayMs);
+  }
+
+  /** An automatic restart (the caller holds the lock); a failure leaves the unit errored. */
+  private async restart(): Promise<void> {
+    this.record.restarts += 1;
+    try {
+      await this.spawn(this.record.mode, { checkPort: false });
+    } catch (err) {
+      const reason = `restart failed: ${(err as Error).message}`;
+      await this.setStatus('errored', reason);
+      this.deps.bus.publish('service.errored', { service: this.spec.name, reason, at: new Date().toISOString() });
+    }
   }
 
   private async onHealth(generation: number, u: HealthUpdate): Promise<void> {
@@ -378,9 +394,15 @@ export class ServiceUnit {
     return new SpoolTailer(
       stream === 'stdout' ? paths.spoolOut : paths.spoolErr,
       offset,
-      (data, end, flush) => output.lines({ service: name, stream, pid: this.handle?.pid ?? null }, data, end, flush),
+      (data, end, flush, writer) => output.lines({ service: name, stream, pid: writer ?? this.handle?.pid ?? null }, data, end, flush),
       () => output.reset(name, stream),
     );
+  }
+
+  /** Everything in the spools now was written by `pid`, which has exited. */
+  private outputEnded(pid: number): void {
+    this.tailers?.stdout.writerExited(pid);
+    this.tailers?.stderr.writerExited(pid);
   }
 
   /** Hands on all captured output; with `final` (the process is gone) empties the spools once stored. */

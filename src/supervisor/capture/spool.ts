@@ -48,12 +48,15 @@ export class SpoolTailer {
   private punchedTo = 0;
   private holding = false;
   private safe: number;
+  /** Where the output of an exited writer ends, and its pid (see writerExited). */
+  private exited: { end: number; pid: number } | undefined;
   private readonly buf = Buffer.allocUnsafe(chunkBytes);
 
   constructor(
     readonly path: string,
     private position: number,
-    private readonly hand: (data: Buffer, end: number, flush: boolean) => Promise<number>,
+    /** `writer`: the pid of an exited writer whose output this is (see writerExited), else undefined. */
+    private readonly hand: (data: Buffer, end: number, flush: boolean, writer: number | undefined) => Promise<number>,
     private readonly onFailure: () => void,
   ) {
     this.fd = openSync(path, 'a+', 0o600);
@@ -78,12 +81,24 @@ export class SpoolTailer {
   }
 
   /**
+   * The process writing this spool has exited: every byte written so far is its output, to be
+   * handed on as its last (unterminated last line and held line included) under its `pid`,
+   * before anything a successor appends. Synchronous, so it can come before a restart.
+   */
+  writerExited(pid: number): void {
+    this.exited = { end: fstatSync(this.fd).size, pid };
+  }
+
+  /**
    * Reads everything written so far and hands it on. With `final` (the writer is gone) the
    * unterminated last line and any held line go too.
    */
   async drain(final: boolean): Promise<void> {
-    await this.running;
-    await this.pump(final, final);
+    // One pump at a time: a poll's pump running next to this one would read the same bytes.
+    while (this.running) await this.running;
+    const run = this.pump(final, final);
+    this.running = run.finally(() => this.pumped());
+    await run;
   }
 
   /** Stops following and closes the file; call `drain` first to hand on what is left. */
@@ -115,36 +130,50 @@ export class SpoolTailer {
       this.again = true;
       return;
     }
-    this.running = this.pump(false, false).finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.running = this.pump(false, false).finally(() => this.pumped());
+  }
+
+  private pumped(): void {
+    this.running = undefined;
+    if (this.again) {
+      this.again = false;
+      this.kick();
+    }
   }
 
   /**
    * Hands on every complete line up to the end of the file, a chunk at a time. `final`: also
-   * the unterminated last line. `flush`: also a line held back for continuation lines.
+   * the unterminated last line. `flush`: also a line held back for continuation lines. An
+   * exited writer's output is handed on whole first, as if `final`.
    */
   private async pump(final: boolean, flush: boolean): Promise<void> {
     let handed = false;
     try {
       while (true) {
-        const size = fstatSync(this.fd).size;
-        if (size < this.position) {
+        const fileSize = fstatSync(this.fd).size;
+        if (fileSize < this.position) {
           // Truncated behind our back: start over from the beginning.
           this.position = 0;
           this.safe = 0;
           this.punchedTo = 0;
+          this.exited = undefined;
         }
-        if (size === this.position) break;
+        const exited = this.exited;
+        const size = exited ? Math.min(exited.end, fileSize) : fileSize;
+        const last = final || exited !== undefined;
+        if (size === this.position) {
+          if (!exited) break;
+          // The exited writer's output is all read: let its held line go, under its pid.
+          this.safe = await this.hand(Buffer.alloc(0), this.position, true, exited.pid);
+          this.holding = false;
+          this.exited = undefined;
+          continue;
+        }
         const n = readSync(this.fd, this.buf, 0, Math.min(chunkBytes, size - this.position), this.position);
         if (n === 0) break;
         let end = this.buf.lastIndexOf(10, n - 1) + 1;
         // A line longer than a chunk, or the unterminated last line of a finished writer, goes on as it is.
-        if (end === 0 && (n === chunkBytes || final)) end = n;
+        if (end === 0 && (n === chunkBytes || last)) end = n;
         if (end === 0) break;
         let data = Buffer.from(this.buf.subarray(0, end));
         if (data[data.length - 1] !== 10) data = Buffer.concat([data, Buffer.from('\n')]);
@@ -154,7 +183,7 @@ export class SpoolTailer {
           this.flushTimer = undefined;
           handed = true;
         }
-        this.safe = await this.hand(data, this.position + end, false);
+        this.safe = await this.hand(data, this.position + end, false, exited?.pid);
         this.position += end;
         this.holding = this.safe < this.position;
         this.maybePunch();
@@ -163,20 +192,14 @@ export class SpoolTailer {
         if (flush) {
           clearTimeout(this.flushTimer);
           this.flushTimer = undefined;
-          this.safe = await this.hand(Buffer.alloc(0), this.position, true);
+          this.safe = await this.hand(Buffer.alloc(0), this.position, true, undefined);
           this.holding = false;
         } else if (this.flushTimer === undefined) {
           // Caught up with a line held back: let it go unless more output continues it.
           this.flushTimer = setTimeout(() => {
             this.flushTimer = undefined;
             if (!this.following || this.running) return;
-            this.running = this.pump(false, true).finally(() => {
-              this.running = undefined;
-              if (this.again) {
-                this.again = false;
-                this.kick();
-              }
-            });
+            this.running = this.pump(false, true).finally(() => this.pumped());
           }, flushAfterMs);
           this.flushTimer.unref();
         }
