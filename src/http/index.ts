@@ -43,7 +43,11 @@ import { healthRoutes, type HubLifecycle } from './routes/health.js';
 import { serviceRoutes } from './routes/services.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
+import { lazySchemas } from './lazy-schemas.js';
 import { ErrorSchema } from './schemas.js';
+
+/** Route schemas no request has needed yet are compiled this long after the API is up. */
+const warmUpDelayMs = 3000;
 
 /** What the API is built from. */
 export interface HttpDeps {
@@ -71,6 +75,7 @@ export interface HttpDeps {
 
 /** Builds the app on the given server and makes it ready; attach `app.routing` to serve. */
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const schemas = lazySchemas();
   const app = Fastify({
     // The server already listens (bound before services start); Fastify only handles requests.
     serverFactory: () => deps.server,
@@ -79,6 +84,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: schemas.compilersFactory },
     // Requests and keep-alive sockets are not allowed to hold the hub's shutdown hostage.
     forceCloseConnections: true,
     frameworkErrors: frameworkErrorHandler,
@@ -123,6 +129,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(configRoutes, { config: deps.config, version: deps.version });
   // Last: the dashboard's page routes must not shadow any API route.
   await app.register(webRoutes);
+  // What no request has needed yet is compiled once the hub's start-up has settled, a route at
+  // a time between requests, so a first call does not pay for it and a broken schema shows up
+  // in the log soon after start rather than on some later request.
+  let warmUp: NodeJS.Timeout | undefined;
+  let stopWarmUp = (): void => {};
+  app.addHook('onClose', async () => {
+    clearTimeout(warmUp);
+    stopWarmUp();
+  });
   await app.ready();
+  warmUp = setTimeout(() => {
+    stopWarmUp = schemas.compileInBackground((err) => app.log.error({ err }, 'a route schema does not compile'));
+  }, warmUpDelayMs);
+  warmUp.unref();
   return app;
 }
