@@ -46,8 +46,6 @@ import { webRoutes } from './routes/web.js';
 import { lazySchemas } from './lazy-schemas.js';
 import { ErrorSchema } from './schemas.js';
 
-/** Route schemas no request has needed yet are compiled this long after the API is up. */
-const warmUpDelayMs = 3000;
 
 /** What the API is built from. */
 export interface HttpDeps {
@@ -73,8 +71,15 @@ export interface HttpDeps {
   version: string;
 }
 
-/** Builds the app on the given server and makes it ready; attach `app.routing` to serve. */
-export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+/** The API, ready: attach `app.routing` to serve. */
+export interface HttpServer {
+  app: FastifyInstance;
+  /** Compiles every route schema no request has needed yet (see lazy-schemas.ts); throws the first that does not compile. */
+  compileRouteSchemas(): void;
+}
+
+/** Builds the app on the given server and makes it ready. */
+export async function buildHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const schemas = lazySchemas();
   const app = Fastify({
     // The server already listens (bound before services start); Fastify only handles requests.
@@ -129,19 +134,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(configRoutes, { config: deps.config, version: deps.version });
   // Last: the dashboard's page routes must not shadow any API route.
   await app.register(webRoutes);
-  // What no request has needed yet is compiled once the hub's start-up has settled, a route at
-  // a time between requests, so a first call does not pay for it and a broken schema shows up
-  // in the log soon after start rather than on some later request.
-  let warmUp: NodeJS.Timeout | undefined;
-  let stopWarmUp = (): void => {};
-  app.addHook('onClose', async () => {
-    clearTimeout(warmUp);
-    stopWarmUp();
-  });
   await app.ready();
-  warmUp = setTimeout(() => {
-    stopWarmUp = schemas.compileInBackground((err) => app.log.error({ err }, 'a route schema does not compile'));
-  }, warmUpDelayMs);
-  warmUp.unref();
-  return app;
+  return { app, compileRouteSchemas: schemas.compilePending };
 }

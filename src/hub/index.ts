@@ -4,7 +4,7 @@
  * together or reads the environment.
  */
 import { mkdirSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { HttpServer } from '../http/index.js';
 import type { Logger } from 'pino';
 import { bootstrapAdmin } from '../auth/bootstrap.js';
 import { ensureAdminToken, ensureServicesToken } from '../auth/tokens.js';
@@ -42,6 +42,8 @@ export interface RunningHub {
   readonly port: number;
   readonly supervisor: Supervisor;
   readonly logs: LogService;
+  /** Compiles every API route schema not compiled yet (they compile on first use); throws the first that does not compile. */
+  compileRouteSchemas(): void;
   /**
    * Stops the hub. With `stopServices` (SIGTERM, `wheelhouse down`) its services are stopped
    * first in reverse dependency order; without, they keep running for the next hub.
@@ -58,7 +60,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const bus = new EventBus((err, topic) => logger.error({ err, topic }, 'event subscriber failed'));
   let store!: Store;
   let supervisor!: Supervisor;
-  let http!: FastifyInstance;
+  let http!: HttpServer;
   let listener!: HubListener;
   let recorder!: { stop(): Promise<void> };
   let logs!: LogService;
@@ -243,9 +245,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });
-          listener.attach(http.routing);
+          listener.attach(http.app.routing);
         },
-        stop: async () => http?.close(),
+        stop: async () => http?.app.close(),
       },
     ],
     (component, err) => logger.error({ err, component }, 'component failed to stop'),
@@ -259,6 +261,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     port: Number(new URL(url).port),
     supervisor,
     logs,
+    compileRouteSchemas: () => http.compileRouteSchemas(),
     stop: (o) => {
       stopServicesOnExit = o.stopServices;
       stopping ??= lifecycle.stop();
