@@ -298,7 +298,8 @@ export class ServiceUnit {
       // the user's downtime, the bookkeeping is not.
       await this.setStatus('backoff', `${how}; restarting`);
       await this.restart();
-      await this.drainOutput(false);
+      // Final (and the spools emptied) only when the restart failed and nothing writes them.
+      await this.drainOutput(this.handle === null);
       return;
     }
     await this.drainOutput(true);
