@@ -3,7 +3,6 @@
  * listeners. Read directly (sync reads of a memory-backed filesystem) because it is the
  * supervisor's hot path and a library would add a process or a dependency for no gain.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** One line of /proc/<pid>/stat, the fields we use. */
@@ -22,25 +21,43 @@ export interface ProcStat {
   rssBytes: number;
 }
 
-function getconf(name: string, fallback: number): number {
+/**
+ * A value the kernel handed this process at exec in its auxiliary vector (/proc/self/auxv:
+ * pairs of native words, type then value): what getconf reports, without starting getconf,
+ * whose fork of a large hub cost milliseconds on the start-up path.
+ */
+export function auxValue(type: number, fallback: number): number {
   try {
-    const v = Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim());
-    return Number.isFinite(v) && v > 0 ? v : fallback;
+    const auxv = readFileSync('/proc/self/auxv');
+    for (let at = 0; at + 16 <= auxv.length; at += 16) {
+      const key = Number(auxv.readBigUInt64LE(at));
+      if (key === 0) break; // AT_NULL ends the vector
+      if (key === type) {
+        const v = Number(auxv.readBigUInt64LE(at + 8));
+        return v > 0 ? v : fallback;
+      }
+    }
   } catch {
-    return fallback;
+    /* not Linux, or no /proc: the usual value */
   }
+  return fallback;
 }
+
+/** Types in the auxiliary vector (linux/auxvec.h). */
+const AT_PAGESZ = 6;
+const AT_CLKTCK = 17;
 
 let ticks: number | undefined;
 let page: number | undefined;
 
-/** Clock ticks per second (USER_HZ), asked of getconf once. */
+/** Clock ticks per second (USER_HZ, what `getconf CLK_TCK` says). */
 export function clockTicks(): number {
-  return (ticks ??= getconf('CLK_TCK', 100));
+  return (ticks ??= auxValue(AT_CLKTCK, 100));
 }
 
-function pageSize(): number {
-  return (page ??= getconf('PAGESIZE', 4096));
+/** Bytes per memory page (what `getconf PAGESIZE` says). */
+export function pageSize(): number {
+  return (page ??= auxValue(AT_PAGESZ, 4096));
 }
 
 /** Parses /proc/<pid>/stat; undefined when the process does not exist (or vanished mid-read). */
