@@ -62,7 +62,7 @@ export const otlpRoutes: FastifyPluginAsyncTypebox<{ logs: LogService; ingestBod
       const encoding = encodingOf(req);
       const outcome = await receiveLogs(logs, req.body, encoding);
       if (encoding === 'json') return reply.type(otlpMediaTypes.json).send(exportResponse(outcome, 'json'));
-      return reply.type(otlpMediaTypes.protobuf).send(Buffer.from(exportResponse(outcome, 'protobuf')));
+      return reply.type(otlpMediaTypes.protobuf).send(Buffer.from(await exportResponse(outcome, 'protobuf')));
     },
   );
 };

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../core/errors.js';
 import { maxValueDepth, type AnyValue, type KeyValue, type LogRecord, type LogsRequest, type ScopeLogs } from './model.js';
-import { severityNumbers } from './schema.js';
+import { severityNumbers } from './severity.js';
 
 type Obj = Record<string, unknown>;
 

@@ -6,11 +6,9 @@
  */
 import type { LogService } from '../index.js';
 import { decodeJson } from './decode-json.js';
-import { decodeProtobuf, encodeProtobufResponse } from './decode-protobuf.js';
 import { mapLogs } from './map.js';
 
 export { decodeJson } from './decode-json.js';
-export { decodeProtobuf, encodeProtobufResponse } from './decode-protobuf.js';
 export { mapLogs, type Mapped } from './map.js';
 export type { AnyValue, KeyValue, LogRecord, LogsRequest } from './model.js';
 
@@ -33,13 +31,20 @@ export interface JsonExportResponse {
 }
 
 /**
+ * protobufjs and the OTLP schema, loaded by the first protobuf request: most hubs never get one,
+ * and they were ~45 modules and a schema build on every hub's start-up path.
+ */
+let protobufCodec: Promise<typeof import('./decode-protobuf.js')> | undefined;
+const protobuf = (): Promise<typeof import('./decode-protobuf.js')> => (protobufCodec ??= import('./decode-protobuf.js'));
+
+/**
  * Decodes `body` (a parsed JSON value, or the raw protobuf bytes), stores the records that pass
  * the entry limits and resolves after the commit. Throws `request/invalid` when the body is
  * not an export request, and whatever `logs.write` throws (`logs/queue_full`).
  */
 export async function receiveLogs(logs: Pick<LogService, 'write' | 'limits'>, body: unknown, encoding: OtlpEncoding, now = Date.now()): Promise<ExportOutcome> {
   // No bytes at all is a valid, empty protobuf message (HTTP servers skip parsing an empty body).
-  const request = encoding === 'json' ? decodeJson(body) : decodeProtobuf(body instanceof Uint8Array ? body : new Uint8Array());
+  const request = encoding === 'json' ? decodeJson(body) : (await protobuf()).decodeProtobuf(body instanceof Uint8Array ? body : new Uint8Array());
   const { entries, rejected, errors } = mapLogs(request, logs.limits, now);
   if (entries.length > 0) await logs.write(entries);
   const more = rejected - errors.length;
@@ -49,9 +54,8 @@ export async function receiveLogs(logs: Pick<LogService, 'write' | 'limits'>, bo
 
 /** The ExportLogsServiceResponse for an outcome; partial_success is left out on full success, as the spec requires. */
 export function exportResponse(outcome: ExportOutcome, encoding: 'json'): JsonExportResponse;
-export function exportResponse(outcome: ExportOutcome, encoding: 'protobuf'): Uint8Array;
-export function exportResponse(outcome: ExportOutcome, encoding: OtlpEncoding): JsonExportResponse | Uint8Array;
-export function exportResponse(outcome: ExportOutcome, encoding: OtlpEncoding): JsonExportResponse | Uint8Array {
-  if (encoding === 'protobuf') return encodeProtobufResponse(outcome.rejected, outcome.errorMessage);
+export function exportResponse(outcome: ExportOutcome, encoding: 'protobuf'): Promise<Uint8Array>;
+export function exportResponse(outcome: ExportOutcome, encoding: OtlpEncoding): JsonExportResponse | Promise<Uint8Array> {
+  if (encoding === 'protobuf') return protobuf().then((codec) => codec.encodeProtobufResponse(outcome.rejected, outcome.errorMessage));
   return outcome.rejected > 0 ? { partialSuccess: { rejectedLogRecords: outcome.rejected, errorMessage: outcome.errorMessage } } : {};
 }
