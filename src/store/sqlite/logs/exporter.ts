@@ -4,10 +4,10 @@
  * order, each acknowledged once taken. The workers are ended when the consumer stops early.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ExportFormat } from '../../../logs/export-format.js';
 import type { ExportWindow, ExportWorkerData } from './export-worker.js';
-import { startWorker } from './start-worker.js';
+import { workerUrl } from './worker-url.js';
 
 /** Workers per export: two cores' worth of reading and writing while the main thread only forwards. */
 const exportThreads = Math.max(1, Math.min(2, availableParallelism()));
@@ -22,7 +22,7 @@ class ExportThread {
   private wake: (() => void) | undefined;
 
   constructor(data: ExportWorkerData) {
-    this.worker = startWorker('export-worker', data);
+    this.worker = new Worker(workerUrl('export-worker'), { workerData: data });
     this.worker.on('message', (m: Outbound) => {
       if (m.type === 'error') this.failure = new Error(`export failed: ${m.message}`);
       else this.inbox.push(m);

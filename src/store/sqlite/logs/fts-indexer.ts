@@ -1,8 +1,8 @@
 /** The main-thread side of the full-text worker: start, notify, wait, stop. */
 import Database from 'better-sqlite3';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { FtsWorkerData } from './fts-worker.js';
-import { startWorker } from './start-worker.js';
+import { workerUrl } from './worker-url.js';
 
 /** How long the worker may sit with nothing to index before it is ended (it holds ~15 MB). */
 const idleMs = 2000;
@@ -124,7 +124,7 @@ export class FtsIndexer {
 
   private spawn(): Worker {
     const data: FtsWorkerData = { rowsFile: this.rowsFile, ftsFile: this.ftsFile };
-    const worker = startWorker('fts-worker', data);
+    const worker = new Worker(workerUrl('fts-worker'), { workerData: data });
     worker.on('message', (m: { type: string; upTo?: number; message?: string }) => {
       if (m.type === 'indexed') {
         this.upTo = Math.max(this.upTo, m.upTo!);
