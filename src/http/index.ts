@@ -46,7 +46,6 @@ import { webRoutes } from './routes/web.js';
 import { lazySchemas } from './lazy-schemas.js';
 import { ErrorSchema } from './schemas.js';
 
-
 /** What the API is built from. */
 export interface HttpDeps {
   /** The already-listening server to answer on (see hub/listener.ts). */
