@@ -3,7 +3,7 @@
  * listeners. Read directly (sync reads of a memory-backed filesystem) because it is the
  * supervisor's hot path and a library would add a process or a dependency for no gain.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 
 /** One line of /proc/<pid>/stat, the fields we use. */
 export interface ProcStat {
@@ -159,21 +159,52 @@ export function processStartMs(startTicks: number): number {
 export function tcpListening(): { port: number; inode: number }[] {
   const out: { port: number; inode: number }[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'latin1');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // Fields: sl, local_address (hex ip:port), rem_address, st (0A = LISTEN), …, inode (10th).
-      if (f.length < 10 || f[3] !== '0A') continue;
+    for (const f of listenerFields(file)) {
+      // Fields: sl, local_address (hex ip:port), rem_address, st, …, inode (10th).
       const local = f[1]!;
       out.push({ port: parseInt(local.slice(local.lastIndexOf(':') + 1), 16), inode: Number(f[9]) });
     }
   }
   return out;
+}
+
+/**
+ * The fields of the LISTEN (st 0A) lines of /proc/net/tcp or tcp6. The kernel lists the
+ * listening sockets first and then walks its whole established-connection table, whose size
+ * follows the host's memory, not its sockets: reading all of it cost 3.5–14 ms of kernel time
+ * on a 24 GB host with 300 sockets, against ~0.2 ms for the part up to the first line past the
+ * listeners. The file is read in small pieces, so the kernel formats no more than that.
+ */
+function listenerFields(file: string): string[][] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  const found: string[][] = [];
+  const buf = Buffer.allocUnsafe(4096);
+  let partial = '';
+  let header = true;
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      const lines = (partial + buf.toString('latin1', 0, n)).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        const f = line.trim().split(/\s+/);
+        if (f.length < 10) continue;
+        if (f[3] !== '0A') return found;
+        found.push(f);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
 }
 
 /** Socket inodes listening on TCP `port` (IPv4 and IPv6). */
