@@ -6,8 +6,10 @@
 //
 // Left as ordinary imports (loaded from node_modules at run time):
 // - native addons: better-sqlite3, argon2 (and pg-native, pg's optional native binding);
-// - packages that read their own files at run time or start workers from them: pino and its
-//   transports, @fastify/swagger and swagger-ui (its page assets), @fastify/static,
+// - packages that read their own files at run time or start workers from them: pino's
+//   transports (thread-stream; the hub writes its log in-process and never starts a transport,
+//   so pino itself is linked in: loading it from node_modules was ~20 ms of every hub's start),
+//   pino-pretty, @fastify/swagger and swagger-ui (its page assets), @fastify/static,
 //   protobufjs (optional modules it looks up itself).
 // The log store's worker threads stay separate files in dist/ (core/paths.ts finds them).
 import { build } from 'esbuild';
@@ -23,7 +25,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'argon2', 'pg-native', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static', 'protobufjs'],
+  external: ['better-sqlite3', 'argon2', 'pg-native', 'pino-pretty', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static', 'protobufjs'],
   // CommonJS packages inside an ES module still call require() for Node's own modules.
   banner: { js: "import { createRequire as __wheelhouseRequire } from 'node:module'; const require = __wheelhouseRequire(import.meta.url);" },
   logLevel: 'warning',

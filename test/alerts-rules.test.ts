@@ -196,13 +196,13 @@ describe('rule validation', () => {
     [{ kind: 'health' }, /rule\.name: required/],
   ];
   for (const [raw, message] of cases) {
-    it(`refuses ${JSON.stringify(raw)}`, () => {
-      expect(() => validateRule(raw)).toThrow(message);
+    it(`refuses ${JSON.stringify(raw)}`, async () => {
+      await expect(validateRule(raw)).rejects.toThrow(message);
     });
   }
 
-  it('normalizes a valid rule with the config defaults', () => {
-    const { spec, definition } = validateRule({ name: 'Busy', kind: 'metric', metric: 'cpu_percent', op: '>=', threshold: 50, for: '2m' });
+  it('normalizes a valid rule with the config defaults', async () => {
+    const { spec, definition } = await validateRule({ name: 'Busy', kind: 'metric', metric: 'cpu_percent', op: '>=', threshold: 50, for: '2m' });
     expect(spec).toMatchObject({ name: 'Busy', forMs: 120_000, severity: 'warning', match: {}, windowMs: 300_000 });
     expect(definition).toEqual({ kind: 'metric', metric: 'cpu_percent', op: '>=', threshold: 50, for: '2m' });
   });

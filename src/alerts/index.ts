@@ -95,7 +95,7 @@ export function createAlertEngine(deps: AlertDeps): AlertEngine {
     rules: () => current.map((r) => ({ ...r })),
 
     async putRule(raw, actor) {
-      const { spec, definition } = validateRule(raw);
+      const { spec, definition } = await validateRule(raw);
       if (configNames.has(spec.name)) {
         throw new AppError('request/invalid', `rule "${spec.name}" is defined in the config file; change it there, or use another name`);
       }
@@ -179,7 +179,7 @@ export function createAlertEngine(deps: AlertDeps): AlertEngine {
     async start() {
       for (const stored of await repo.rules()) {
         try {
-          const { spec } = validateRule({ ...stored.definition, name: stored.name });
+          const { spec } = await validateRule({ ...stored.definition, name: stored.name });
           if (configNames.has(spec.name)) logger.warn({ rule: spec.name }, 'an API rule has the name of a config rule; the config rule is used');
           else apiRules.set(spec.name, spec);
         } catch (err) {

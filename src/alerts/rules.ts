@@ -3,10 +3,8 @@
  * made through the API (the config's JSON schema plus the checks a rule kind needs), the
  * precedence of the three origins, and the rule as the API shows it.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AlertRuleSpec } from '../core/config/index.js';
 import { ruleSpec } from '../core/config/monitoring.js';
-import { AlertRule } from '../core/config/schema-monitoring.js';
 import { AppError } from '../core/errors.js';
 import { levelCode, parseLevel } from '../logs/index.js';
 import { metricNamePattern } from '../metrics/series.js';
@@ -66,15 +64,17 @@ export function effectiveRules(defaults: boolean, config: readonly AlertRuleSpec
   return [...byName.values()];
 }
 
-let validateSchema: ValidateFunction | undefined;
+/** The schema check, loaded by the first rule to check (see rule-schema.ts). */
+let ruleSchema: Promise<typeof import('./rule-schema.js')> | undefined;
 
 /**
  * Validates a rule as the config file would (schema, then what its kind needs) and
  * normalizes it. Throws request/invalid naming the field: `rule.threshold: a metric rule needs "threshold"`.
  */
-export function validateRule(raw: unknown): { spec: AlertRuleSpec; definition: Record<string, unknown> } {
-  validateSchema ??= new Ajv({ allErrors: true, strict: false }).compile(AlertRule as object);
-  if (!validateSchema(raw)) throw invalid(explain(validateSchema.errors ?? []));
+export async function validateRule(raw: unknown): Promise<{ spec: AlertRuleSpec; definition: Record<string, unknown> }> {
+  const { schemaProblems } = await (ruleSchema ??= import('./rule-schema.js'));
+  const wrong = schemaProblems(raw);
+  if (wrong !== undefined) throw invalid(wrong);
   const r = raw as RawRule;
   const problems = kindProblems(r);
   if (problems.length) throw invalid(problems.join('; '));
@@ -145,25 +145,6 @@ export function ruleView(r: RuleEntry): RuleView {
       break;
   }
   return { ...base, labels: r.labels, annotations: r.annotations };
-}
-
-function explain(errors: ErrorObject[]): string {
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const out = new Set<string>();
-  for (const e of errors) {
-    // A failed union also reports each branch; keep the union's own message.
-    if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && /\/anyOf\/\d+\//.test(e.schemaPath)) continue;
-    const path = `rule${e.instancePath.replace(/\//g, '.')}`;
-    const p = e.params as Record<string, unknown>;
-    if (e.keyword === 'required') out.add(`rule.${String(p.missingProperty)}: required`);
-    else if (e.keyword === 'additionalProperties') out.add(`rule: unknown property "${String(p.additionalProperty)}"`);
-    else if (e.keyword === 'anyOf' && e.instancePath === '/kind') out.add(`rule.kind: must be one of metric, service_down, health, crash_loop, agent_silent, log_pattern`);
-    else if (e.keyword === 'anyOf' && (e.instancePath === '/for' || e.instancePath === '/window')) out.add(`${path}: must be a duration like "30s", "5m", "1h" or milliseconds`);
-    else if (e.keyword === 'anyOf' && e.instancePath === '/op') out.add(`${path}: must be one of >, >=, <, <=, ==, !=`);
-    else if (e.keyword === 'anyOf' && e.instancePath === '/severity') out.add(`${path}: must be one of critical, warning, info`);
-    else out.add(`${path}: ${e.message ?? 'invalid'}`);
-  }
-  return [...out].join('; ');
 }
 
 function invalid(message: string): AppError {

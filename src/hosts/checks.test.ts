@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './rate-limit.js';
 import { hostStatus } from './status.js';
-import { reportsOf, validateReport } from './validate.js';
+import { validateReport } from './report-schema.js';
+import { reportsOf } from './validate.js';
 
 describe('host status', () => {
   it.each([

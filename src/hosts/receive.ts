@@ -14,7 +14,7 @@ import { HostError, RateLimited } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ProgressWriter } from './progress.js';
 import type { HostEntry, HostTable } from './table.js';
-import { claimedHost, reportsOf, validateReport } from './validate.js';
+import { claimedHost, reportsOf } from './validate.js';
 
 /** What the report path works with. */
 export interface ReceiveDeps {
@@ -53,7 +53,11 @@ export async function receiveReports(deps: ReceiveDeps, body: unknown, credentia
   return deps.hosts.serialize(host, () => take(deps, host, raws, address));
 }
 
+/** The per-report schema check, loaded by the first report (see report-schema.ts). */
+let reportSchema: Promise<typeof import('./report-schema.js')> | undefined;
+
 async function take(deps: ReceiveDeps, host: HostEntry, raws: unknown[], address: string | null): Promise<ReportReply> {
+  const { validateReport } = await (reportSchema ??= import('./report-schema.js'));
   const now = deps.now?.() ?? Date.now();
   const r = host.record;
   let { last_ts: lastTs, last_run: lastRun, last_seq: lastSeq } = r;

@@ -1,5 +1,5 @@
 /** New host records and the checks on what a user may register. */
-import { hostIdPattern } from '../protocol/report.js';
+import { hostIdPattern } from '../protocol/version.js';
 import type { HostRecord } from '../store/index.js';
 import { HostError } from './errors.js';
 

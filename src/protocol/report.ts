@@ -8,10 +8,7 @@
  * and a hub answers reports of a version it does not know with a per-report rejection.
  */
 import { Type, type Static } from 'typebox';
-import { maxReportsPerRequest, maxSamplesPerReport, reportProtocolVersion } from './version.js';
-
-/** Host ids: what `wheelhouse hosts add` accepts, and the CN of a client certificate. */
-export const hostIdPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+import { hostIdPattern, maxReportsPerRequest, maxSamplesPerReport, reportProtocolVersion } from './version.js';
 
 /** What the agent knows about the host it runs on; sent with every report. */
 export const HostMetaSchema = Type.Object(

@@ -14,3 +14,6 @@ export const maxSamplesPerReport = 4000;
 
 /** Samples stamped further ahead than this (by the agent's clock) are refused. */
 export const maxFutureSkewMs = 3_600_000;
+
+/** Host ids: what `wheelhouse hosts add` accepts, and the CN of a client certificate. */
+export const hostIdPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';

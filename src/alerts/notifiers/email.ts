@@ -4,8 +4,11 @@
  * sender, bad credentials), 4xx temporary (greylisting, mailbox busy), connection problems
  * transient. One connection per message: alert mail is rare, and a pooled connection
  * would only go stale between alerts.
+ *
+ * nodemailer (~430 KB of code) is loaded by the first message, not at every hub's start:
+ * most hubs never send mail, and the hub's start is on the services' cold-start path.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { DeliveryError, invalidConfig, type ChannelFactory, type RenderedNotification } from './channel.js';
 import { colour, digest, emoji, escapeHtml, htmlLine, plainText } from './format.js';
 
@@ -32,7 +35,7 @@ export const emailChannel: ChannelFactory = (spec) => {
   if (!smtp) throw invalidConfig(spec, '"smtp" is missing');
   if (!spec.from) throw invalidConfig(spec, '"from" is missing');
   if (spec.to.length === 0) throw invalidConfig(spec, '"to" is empty');
-  const transport = nodemailer.createTransport({
+  const options = {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -42,7 +45,8 @@ export const emailChannel: ChannelFactory = (spec) => {
     socketTimeout: spec.timeoutMs,
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+  };
+  let transport: Promise<Transporter> | undefined;
   const from = spec.from;
   const to = spec.to;
   return {
@@ -51,7 +55,8 @@ export const emailChannel: ChannelFactory = (spec) => {
       const message = emailMessage(n);
       let info: { rejected?: unknown[]; rejectedErrors?: { response?: string }[] };
       try {
-        info = await transport.sendMail({ from, to, ...message, headers: { 'X-Wheelhouse-Notification': n.id }, signal });
+        transport ??= import('nodemailer').then((m) => m.default.createTransport(options));
+        info = await (await transport).sendMail({ from, to, ...message, headers: { 'X-Wheelhouse-Notification': n.id }, signal });
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         throw smtpError(err);
@@ -63,7 +68,7 @@ export const emailChannel: ChannelFactory = (spec) => {
       }
     },
     async close() {
-      transport.close();
+      (await transport?.catch(() => undefined))?.close();
     },
   };
 };

@@ -73,7 +73,8 @@ async function runHub(flags: GlobalFlags): Promise<number> {
 }
 
 async function makeLogger(level: string): Promise<Logger> {
-  const { pino } = await import('pino');
+  // The default export: bundled, a CommonJS module's named exports are not known to the importer.
+  const { default: pino } = await import('pino');
   if (process.stdout.isTTY) {
     const { default: pretty } = await import('pino-pretty');
     return pino({ level }, pretty({ colorize: process.env.NO_COLOR === undefined, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));

@@ -3,7 +3,8 @@
  * query parameters, and the newest entries fetched a page at a time (keyset paging on id).
  */
 import { AppError } from '../../core/errors.js';
-import { levelNames, parseLevel, type LogEntry } from '../../logs/index.js';
+import type { LogEntry } from '../../logs/index.js';
+import { levelNames, parseLevel } from '../../logs/levels.js';
 import type { HubClient } from '../client.js';
 
 /** Most entries --tail (or a catch-up after a reconnect) fetches. */

@@ -1,5 +1,4 @@
 /** Reading passwords: from a terminal without echo, or from standard input (--password-stdin). */
-import { createInterface } from 'node:readline';
 import { AppError } from '../../core/errors.js';
 
 /** True when a person can be asked (standard input is a terminal). */
@@ -9,6 +8,8 @@ export function canPrompt(): boolean {
 
 /** Asks for a line with echo (a user name). */
 export async function promptLine(question: string): Promise<string> {
+  // Loaded here: readline is half a dozen of Node's modules that no other command needs.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await new Promise<string>((resolve) => rl.question(question, resolve));

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Supervisor } from '../../supervisor/index.js';
 import type { HostSampler } from '../../system/host.js';
-import { ServiceViewSchema } from '../../supervisor/view.js';
+import { ServiceViewSchema } from '../../supervisor/view-schema.js';
 import { errors } from '../schemas.js';
 
 const Summary = Type.Pick(ServiceViewSchema, ['status', 'health', 'pid', 'port', 'started_at', 'cpu_percent', 'memory_mb', 'uptime', 'health_message', 'display_name']);

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ActionResult, Supervisor } from '../../supervisor/index.js';
-import { ServiceViewSchema } from '../../supervisor/view.js';
+import { ServiceViewSchema } from '../../supervisor/view-schema.js';
 import { errors, Nullable } from '../schemas.js';
 
 const Name = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, description: 'a service name, or "all"' }) });

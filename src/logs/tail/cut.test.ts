@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cutLines } from './cut.js';
+import { isDynamicPattern } from 'tinyglobby';
 import { splitPattern } from './glob.js';
 import { cursorKey, decodePosition, encodePosition } from './offsets.js';
 
@@ -29,7 +30,7 @@ describe('splitPattern', () => {
     ['/*.log', '/', '*.log'],
     ['/var/log/app.log', '/var/log/app.log', undefined],
   ])('%s', (pattern, base, rest) => {
-    expect(splitPattern(pattern)).toEqual({ base, rest });
+    expect(splitPattern(pattern, isDynamicPattern)).toEqual({ base, rest });
   });
 });
 

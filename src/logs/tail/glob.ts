@@ -6,7 +6,9 @@
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { glob, isDynamicPattern } from 'tinyglobby';
+
+// tinyglobby is loaded by the first service that has log file patterns, not at every hub's start.
+let globber: Promise<typeof import('tinyglobby')> | undefined;
 
 /** One matched regular file. */
 export interface FileMatch {
@@ -36,8 +38,10 @@ export async function expandPatterns(patterns: readonly string[]): Promise<Expan
   const matches = new Map<string, FileMatch>();
   const problems: GlobProblem[] = [];
   let complete = true;
+  if (patterns.length === 0) return { matches: [], problems, complete };
+  const { glob, isDynamicPattern } = await (globber ??= import('tinyglobby'));
   for (const pattern of patterns) {
-    const { base, rest } = splitPattern(pattern);
+    const { base, rest } = splitPattern(pattern, isDynamicPattern);
     let paths: string[];
     try {
       paths = rest === undefined ? [pattern] : await glob(rest, { cwd: base, absolute: true, onlyFiles: false, expandDirectories: false, followSymbolicLinks: true });
@@ -84,10 +88,13 @@ export async function expandPatterns(patterns: readonly string[]): Promise<Expan
   return { matches: [...matches.values()], problems, complete };
 }
 
-/** Splits a pattern into the directory before its first wildcard and the rest (undefined for a plain path). */
-export function splitPattern(pattern: string): { base: string; rest: string | undefined } {
+/**
+ * Splits a pattern into the directory before its first wildcard and the rest (undefined for a
+ * plain path); `isDynamic` is the glob library's test for a wildcard segment.
+ */
+export function splitPattern(pattern: string, isDynamic: (segment: string) => boolean): { base: string; rest: string | undefined } {
   const parts = pattern.split('/');
-  const i = parts.findIndex((p) => isDynamicPattern(p));
+  const i = parts.findIndex((p) => isDynamic(p));
   if (i < 0) return { base: pattern, rest: undefined };
   return { base: parts.slice(0, i).join('/') || '/', rest: parts.slice(i).join('/') };
 }
