@@ -17,6 +17,7 @@ import { createNotifier, type Notifier } from '../alerts/notifiers/index.js';
 import { createHostRegistry, type HostRegistry } from '../hosts/index.js';
 import { createMetricsService, type MetricsService } from '../metrics/index.js';
 import { createFileTailer, createLogService, type FileTailer, type LogService } from '../logs/index.js';
+import { HistoryRetention } from '../store/history-retention.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSupervisor, type Supervisor } from '../supervisor/index.js';
 import { HostSampler } from '../system/host.js';
@@ -63,6 +64,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let http!: HttpServer;
   let listener!: HubListener;
   let recorder!: { stop(): Promise<void> };
+  let history: HistoryRetention | undefined;
   let logs!: LogService;
   let fileTailer: FileTailer | undefined;
   let metrics!: MetricsService;
@@ -151,6 +153,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
           recorder = recordEvents(bus, store, logger);
         },
         stop: async () => recorder?.stop(),
+      },
+      {
+        name: 'history',
+        start: async () => {
+          history = new HistoryRetention(store, config.history, logger.child({ component: 'history' }));
+          history.start();
+        },
+        stop: async () => history?.stop(),
       },
       { name: 'host', start: async () => host.start(), stop: async () => host.stop() },
       {

@@ -160,6 +160,17 @@ export interface LogRepo {
   stats(): Promise<{ rows: number; bytes: number; lastId: number }>;
 }
 
+/** The records of what happened that the store keeps for a while (config `history`). */
+export type HistoryKind = 'events' | 'audit' | 'alert_history' | 'deliveries';
+
+/** Each kind's table and time column, the same in both backends. */
+export const historyTables: Record<HistoryKind, { table: string; time: string }> = {
+  events: { table: 'events', time: 'at' },
+  audit: { table: 'audit_log', time: 'at' },
+  alert_history: { table: 'alert_history', time: 'updated_at' },
+  deliveries: { table: 'alert_deliveries', time: 'at' },
+};
+
 /** The whole store. */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
@@ -171,6 +182,8 @@ export interface Store {
   ping(): Promise<void>;
   /** Releases the connection; calling it again does nothing. */
   close(): Promise<void>;
+  /** Deletes up to `limit` of the oldest rows of `kind` stamped before `before` (ISO time); resolves to how many. */
+  pruneHistory(kind: HistoryKind, before: string, limit: number): Promise<number>;
   services: ServiceStateRepo;
   events: EventRepo;
   tokens: TokenRepo;

@@ -43,6 +43,13 @@ describe('config loading', () => {
     expect(loadConfig({ file }).hub.dataDir).toBe(join(file, '..', 'data'));
   });
 
+  it('keeps history 90 days and the audit trail a year unless told otherwise', () => {
+    expect(loadConfig({ file: null }).history).toEqual({ retentionMs: 90 * 86_400_000, auditRetentionMs: 365 * 86_400_000 });
+    expect(loadConfig({ file: write('history: { retention: 14d, audit_retention: 0 }\n') }).history).toEqual({ retentionMs: 14 * 86_400_000, auditRetentionMs: 0 });
+    expect(errorsOf('history:\n  retention: forever\n')).toEqual([expect.stringMatching(/^2:14: history\.retention: /)]);
+    expect(errorsOf('history:\n  keep: 1d\n')).toEqual([expect.stringMatching(/^2:3: history\.keep: unknown property "keep"/)]);
+  });
+
   it('runs with no file at all', () => {
     expect(loadConfig({ file: null }).services).toEqual([]);
   });

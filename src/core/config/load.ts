@@ -140,6 +140,10 @@ function normalize(raw: RawConfig, file: string | null, overrides: ConfigOverrid
       maxQueued: raw.logs?.max_queue ?? 200_000,
       ingestBodyLimit: parseSize(raw.logs?.ingest_body_limit ?? '16MB')!,
     },
+    history: {
+      retentionMs: parseDuration(raw.history?.retention ?? '90d')!,
+      auditRetentionMs: parseDuration(raw.history?.audit_retention ?? '365d')!,
+    },
     metrics: metricSettings(raw),
     agents: agentSettings(raw),
     scrape: scrapeTargets(raw),

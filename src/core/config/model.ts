@@ -80,6 +80,7 @@ export interface Config {
   store: StoreSettings;
   system: { environment: string; logLevel: string; hostname: string };
   logs: LogStoreSettings;
+  history: HistorySettings;
   metrics: MetricSettings;
   agents: AgentSettings;
   scrape: ScrapeTargetSpec[];
@@ -93,6 +94,14 @@ export interface ConfigOverrides {
   host?: string;
   port?: number;
   dataDir?: string;
+}
+
+/** How long the store keeps its records of what happened; 0 keeps them for good. */
+export interface HistorySettings {
+  /** Service events, alert history and notification deliveries. */
+  retentionMs: number;
+  /** The audit trail. */
+  auditRetentionMs: number;
 }
 
 /** Retention of each metric resolution. */

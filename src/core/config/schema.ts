@@ -83,6 +83,17 @@ const LogSettings = Type.Object(
   { additionalProperties: false },
 );
 
+const HistorySettings = Type.Object(
+  {
+    retention: Type.Optional(Duration),
+    audit_retention: Type.Optional(Duration),
+  },
+  {
+    additionalProperties: false,
+    description: 'How long service events, alert history and notification deliveries (retention, default 90d) and the audit trail (audit_retention, default 365d) are kept; 0 keeps them for good.',
+  },
+);
+
 const EnvMap = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
 
 /** One supervised service. */
@@ -147,6 +158,7 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     logs: Type.Optional(LogSettings),
+    history: Type.Optional(HistorySettings),
     metrics: Type.Optional(MetricsSettings),
     agents: Type.Optional(AgentSettings),
     scrape: Type.Optional(Type.Array(ScrapeTarget)),

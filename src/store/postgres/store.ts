@@ -1,7 +1,7 @@
 /** The PostgreSQL store, for hubs that share one database. Same contract as the SQLite store. */
 import pg from 'pg';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
-import type { EventQuery, Store, TokenRecord } from '../index.js';
+import { historyTables, type EventQuery, type HistoryKind, type Store, type TokenRecord } from '../index.js';
 import type { AlertRepo, AuditRepo, AuthRepo, HostRepo, MetricRepo } from '../index.js';
 import { postgresAudit, postgresAuth } from './auth.js';
 import { postgresAlerts } from './alerts.js';
@@ -91,6 +91,12 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async pruneHistory(kind: HistoryKind, before: string, limit: number): Promise<number> {
+    const { table, time } = historyTables[kind];
+    const { rowCount } = await this.pool.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < $1 ORDER BY id LIMIT $2)`, [before, limit]);
+    return rowCount ?? 0;
   }
 
   private closed = false;

@@ -1,8 +1,8 @@
 /**
  * SQLite audit trail: the append-only audit_log table of wheelhouse.db. Rows are only ever
- * inserted (a trigger refuses updates); ids grow with every append (AUTOINCREMENT: never
- * reused), so "newest first" is a walk down the primary key and paging is keyset on id.
- * There is no delete path; a retention job, if one is added, will delete the oldest rows by id.
+ * inserted (a trigger refuses updates) and, past `history.audit_retention`, deleted oldest
+ * first (Store.pruneHistory); ids grow with every append (AUTOINCREMENT: never reused), so
+ * "newest first" is a walk down the primary key and paging is keyset on id.
  */
 import type Database from 'better-sqlite3';
 import type { AuditQuery, AuditRecord, AuditRepo } from '../index.js';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServiceRecord, StoredEvent } from '../../core/types.js';
-import type { EventQuery, Store, TokenRecord } from '../index.js';
+import { historyTables, type EventQuery, type HistoryKind, type Store, type TokenRecord } from '../index.js';
 import type { AlertRepo, AuditRepo, AuthRepo, HostRepo, MetricRepo } from '../index.js';
 import { sqliteAudit, sqliteAuth } from './auth.js';
 import { sqliteAlerts } from './alerts.js';
@@ -78,6 +78,11 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  async pruneHistory(kind: HistoryKind, before: string, limit: number): Promise<number> {
+    const { table, time } = historyTables[kind];
+    return this.sql(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ? ORDER BY id LIMIT ?)`).run(before, limit).changes;
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { newServiceRecord, type Store } from '../index.js';
 import { describeAlertContract } from './alert-contract.js';
 import { describeAuditContract } from './audit-contract.js';
 import { describeAuthContract } from './auth-contract.js';
+import { describeHistoryContract } from './history-contract.js';
 import { describeHostContract } from './host-contract.js';
 import { describeLogContract } from './log-contract.js';
 import { describeMetricContract } from './metric-contract.js';
@@ -108,6 +109,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeHostContract(track, factory);
     describeAlertContract(track, factory);
     describeAuditContract(track, factory);
+    describeHistoryContract(track, factory);
     describeAuthContract(track, factory);
 
     it.runIf(factory.reopen !== undefined)('keeps committed data across a reopen', async () => {
