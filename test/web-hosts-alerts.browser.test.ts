@@ -218,7 +218,8 @@ if (!chromiumPath) {
       await dialog.getByLabel('Comment').fill('Load test on web-1 (OPS-42)');
       await dialog.getByRole('button', { name: 'Create silence' }).click();
       await expect.poll(() => row.getAttribute('data-silenced'), { timeout: 15_000 }).toBe('true');
-      expect(await row.textContent()).toContain('Load test on web-1 (OPS-42)');
+      // The alerts and the silences are two requests: the row says "silence <id>" until the second lands.
+      await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Load test on web-1 (OPS-42)');
       expect(await page.getByRole('dialog').count()).toBe(0);
 
       const silences = (await hub.api<{ silences: SilenceJson[] }>('GET', '/api/silences')).body.silences;
