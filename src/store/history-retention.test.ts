@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HistoryRetention } from './history-retention.js';
 import { openStore, type Store } from './index.js';
 
@@ -12,7 +12,33 @@ const daysAgo = (n: number): string => new Date(now - n * day).toISOString();
 
 describe('history retention', () => {
   let store: Store | undefined;
-  afterEach(async () => store?.close());
+  afterEach(async () => {
+    vi.useRealTimers();
+    await store?.close();
+  });
+
+  it('runs a minute after start and then every hour, until stopped', async () => {
+    store = await openStore({ kind: 'sqlite' }, mkdtempSync(join(tmpdir(), 'wh-history-')));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now });
+    const oldEvent = () => store!.events.append({ at: daysAgo(40), topic: 'service.state', service: 'api', payload: {} });
+    const count = async () => (await store!.events.list({})).length;
+    const retention = new HistoryRetention(store, { retentionMs: 30 * day, auditRetentionMs: 0 }, pino({ level: 'silent' }));
+    await oldEvent();
+    retention.start();
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(await count()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.waitFor(async () => expect(await count()).toBe(0));
+    await oldEvent();
+    await vi.advanceTimersByTimeAsync(3_599_000);
+    expect(await count()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.waitFor(async () => expect(await count()).toBe(0));
+    await retention.stop();
+    await oldEvent();
+    await vi.advanceTimersByTimeAsync(7_200_000);
+    expect(await count()).toBe(1);
+  });
 
   it('deletes each kind past its own retention in batches, and keeps what a retention of 0 says to keep', async () => {
     store = await openStore({ kind: 'sqlite' }, mkdtempSync(join(tmpdir(), 'wh-history-')));

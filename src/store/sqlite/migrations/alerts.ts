@@ -70,7 +70,7 @@ export const alertsMigrations: Migration[] = [
     `,
   },
   {
-    // The history retention deletes deliveries by age (core history kinds: see store/index.ts).
+    // The history retention deletes deliveries by age (Store.pruneHistory).
     version: 301,
     name: 'alert deliveries by time',
     sql: `CREATE INDEX idx_alert_deliveries_at ON alert_deliveries (at);`,
