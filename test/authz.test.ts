@@ -33,7 +33,7 @@ interface Credential {
 /** Public routes that check a credential of their own (agents' host keys): ours must never get through them. */
 const selfAuthenticated = new Set(['POST /api/metrics/report']);
 /** Routes that show users or secrets: admin only, whatever their author declared. */
-const adminOnly = [/^\/api\/users(\/|$)/, /^\/api\/keycloak(\/|$)/, /^\/api\/config$/];
+const adminOnly = [/^\/api\/users(\/|$)/, /^\/api\/keycloak(\/|$)/, /^\/api\/config(\/|$)/];
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Collects the routes of every Fastify app created while `fn` runs, straight from the apps. */

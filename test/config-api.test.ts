@@ -86,6 +86,9 @@ describe('GET /api/config', () => {
     expect(data_dir).toBe(t.dataDir);
     expect(version).toBe('test');
     expect(config.hub.data_dir).toBe(t.dataDir);
+    // Every section of the file, none dropped by the response schema.
+    expect(Object.keys(config).sort()).toEqual(['agents', 'alerts', 'auth', 'history', 'hub', 'logs', 'metrics', 'scrape', 'services', 'store', 'system']);
+    expect((config as unknown as { history: Record<string, number> }).history).toEqual({ retention_ms: 90 * 86_400_000, audit_retention_ms: 365 * 86_400_000 });
 
     const [hook, team, mail, tg] = config.alerts.channels;
     expect(hook).toMatchObject({ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/[redacted]', secret: '[redacted]' });

@@ -1,9 +1,10 @@
 // The hub as a real process: killed with SIGKILL it leaves its services running and the
 // next hub re-adopts them; asked to stop, it stops them in reverse dependency order.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { openStore, newServiceRecord } from '../src/store/index.js';
 import type { ServiceView } from '../src/supervisor/view.js';
 import { alive, fixture, freePort, killQuietly, tempDir, waitFor, writeConfig } from '../src/testing/helpers.js';
@@ -152,5 +153,58 @@ describe('hub process', () => {
     const store = await openStore({ kind: 'sqlite' }, otherData);
     expect((await store.services.list()).filter((s) => s.pid !== null)).toEqual([]);
     await store.close();
+  });
+
+  it('reads its config again on SIGHUP and on `wheelhouse reload`, keeping unchanged services and refusing a broken file', async () => {
+    const { file, dataDir } = await fleetConfig();
+    const hub = await startHubProcess(file, dataDir);
+    hubs.push(hub);
+    const before = await services(hub);
+    strays.push(...Object.values(before).map((s) => s.pid!));
+    const config = parse(readFileSync(file, 'utf8')) as { services: Record<string, unknown> };
+    config.services.extra = { command: [node, '-e', 'setInterval(() => {}, 1000)'] };
+    writeFileSync(file, stringify(config));
+
+    process.kill(hub.pid, 'SIGHUP');
+    const extra = await waitFor('extra started after SIGHUP', async () => {
+      const s = (await services(hub)).extra;
+      return s?.status === 'running' && s;
+    });
+    strays.push(extra.pid!);
+    const after = await services(hub);
+    for (const name of ['db', 'api', 'worker']) expect(after[name]!.pid, name).toBe(before[name]!.pid);
+    await waitFor('the reload logged', () => hub.output().includes('configuration reloaded'));
+
+    const cli = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const env = { ...process.env, WHEELHOUSE_URL: hub.url, WHEELHOUSE_TOKEN: hub.token(), NO_COLOR: '1' };
+        const child = spawn(node, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (b: Buffer) => (stdout += b));
+        child.stderr.on('data', (b: Buffer) => (stderr += b));
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    delete config.services.extra;
+    writeFileSync(file, stringify(config));
+    const removed = await cli(['reload']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`reloaded ${file}: 1 removed, 3 unchanged`);
+    expect(removed.stdout).toMatch(/- extra\s+removed: extra stopped successfully/);
+    expect(alive(extra.pid!)).toBe(false);
+
+    const same = await cli(['reload', '--json']);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout)).toEqual({ file, services: [], unchanged: 3, restart_required: [] });
+
+    writeFileSync(file, 'services:\n  db: {command: 42}\n');
+    const broken = await cli(['reload']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`${file}:2:`);
+    expect(broken.stderr).toContain('services.db.command');
+    process.kill(hub.pid, 'SIGHUP');
+    await waitFor('SIGHUP refusal logged', () => hub.output().includes('reload refused'));
+    const still = await services(hub);
+    for (const name of ['db', 'api', 'worker']) expect(still[name]!.pid, name).toBe(before[name]!.pid);
   });
 });

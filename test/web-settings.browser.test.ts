@@ -1,6 +1,8 @@
 // The Settings page end to end: the example fleet under the real hub binary with a webhook
 // channel pointing at a receiver in this test, driven in headless Chromium as each role.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { startReceiver, type Receiver } from '../src/alerts/notifiers/testing/fixtures.js';
 import { chromiumPath, launchBrowser } from '../src/testing/browser.js';
@@ -143,13 +145,39 @@ if (!chromiumPath) {
       await screenshot(admin, 'settings-config');
     });
 
+    it('reloads the file from the configuration page: shows each change, and the problems of a broken file', async () => {
+      const file = (await hub.api<{ file: string }>('GET', '/api/config')).body.file;
+      const good = readFileSync(file, 'utf8');
+      const config = parse(good) as { services: Record<string, unknown> };
+      config.services.scratch = { command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], display_name: 'Scratch pad' };
+      writeFileSync(file, stringify(config));
+      try {
+        await open(admin, 'config');
+        await admin.getByRole('button', { name: 'Reload from file' }).click();
+        const result = admin.getByTestId('reload-result');
+        await poll(() => result.locator('[data-reload-service="scratch"]').textContent()).toMatch(/scratch added: scratch started successfully/);
+        // The configuration shown is the one now in force.
+        await poll(() => admin.getByTestId('config-tree').textContent()).toContain('Scratch pad');
+        await toast(admin, 'Reloaded: 1 service changed');
+        await screenshot(admin, 'settings-config-reload');
+
+        writeFileSync(file, `${good}\nbogus_section: 1\n`);
+        await admin.getByRole('button', { name: 'Reload from file' }).click();
+        await poll(() => result.textContent()).toMatch(/kept its configuration: invalid configuration:[\s\S]*bogus_section/);
+      } finally {
+        writeFileSync(file, good);
+        await hub.api('POST', '/api/config/reload');
+      }
+      expect((await hub.api<{ services: { service_name: string }[] }>('GET', '/api/services')).body.services.map((x) => x.service_name)).not.toContain('scratch');
+    });
+
     it('shows the admin\'s own actions in the audit trail, filtered by actor', async () => {
       await open(admin, 'audit');
       await admin.getByTestId('audit-table').waitFor();
       await admin.getByLabel('Actor').fill('ada');
       await admin.getByRole('button', { name: 'Apply' }).click();
       const actions = () => admin.locator('[data-testid="audit-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-      await poll(async () => new Set(await actions())).toEqual(new Set(['auth.login', 'users.create', 'users.patch', 'users.invitations.create', 'tokens.create', 'tokens.delete', 'channels.test']));
+      await poll(async () => new Set(await actions())).toEqual(new Set(['auth.login', 'users.create', 'users.patch', 'users.invitations.create', 'tokens.create', 'tokens.delete', 'channels.test', 'config.reload']));
       const actors = await admin.locator('[data-testid="audit-table"] tbody tr td:nth-child(2)').allTextContents();
       expect(new Set(actors)).toEqual(new Set(['ada']));
       await screenshot(admin, 'settings-audit');

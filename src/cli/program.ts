@@ -14,6 +14,7 @@ import { registerAlertsCommands } from './commands/alerts.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerUsersCommands } from './commands/users.js';
 import { registerHostsCommands } from './commands/hosts.js';
+import { registerReloadCommand } from './commands/reload.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
 import { paint } from './output.js';
@@ -62,6 +63,7 @@ function report(err: unknown): number {
 registerHubCommand(program, run);
 registerDaemonCommands(program, run);
 registerServiceCommands(program, run);
+registerReloadCommand(program, run);
 registerStartupCommand(program, run);
 registerConfigCommands(program, run);
 registerLogsCommand(program, run);

@@ -16,6 +16,7 @@ import type { AlertEngine } from '../alerts/index.js';
 import type { Notifier } from '../alerts/notifiers/index.js';
 import type { HostRegistry } from '../hosts/index.js';
 import type { AuthConfig, Config } from '../core/config/index.js';
+import type { ReloadReport } from './routes/config.js';
 import type { EventBus } from '../core/events.js';
 import type { LogService } from '../logs/index.js';
 import type { MetricsService } from '../metrics/index.js';
@@ -65,8 +66,10 @@ export interface HttpDeps {
   bodyLimit: number;
   ingestBodyLimit: number;
   authConfig: AuthConfig;
-  /** The whole loaded configuration, for GET /api/config (shown with secrets redacted). */
-  config: Config;
+  /** The configuration in force, for GET /api/config (shown with secrets redacted). */
+  config: () => Config;
+  /** Reads the configuration again and applies it (POST /api/config/reload). */
+  reload: () => Promise<ReloadReport>;
   version: string;
 }
 
@@ -130,7 +133,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpServer> {
   await app.register(auditRoutes, { store: deps.store });
   await app.register(keycloakRoutes, { auth: deps.authConfig });
   await app.register(oidcRoutes, { store: deps.store, auth: deps.authConfig });
-  await app.register(configRoutes, { config: deps.config, version: deps.version });
+  await app.register(configRoutes, { config: deps.config, reload: deps.reload, version: deps.version });
   // Last: the dashboard's page routes must not shadow any API route.
   await app.register(webRoutes);
   await app.ready();

@@ -5,10 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { HttpServer } from '../http/index.js';
+import type { ReloadReport } from '../http/routes/config.js';
 import type { Logger } from 'pino';
 import { bootstrapAdmin } from '../auth/bootstrap.js';
 import { ensureAdminToken, ensureServicesToken } from '../auth/tokens.js';
+import { changedSections, sameValue } from '../core/config/compare.js';
 import type { Config } from '../core/config/index.js';
+import { AppError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { defaultLimits } from '../logs/entry.js';
@@ -19,7 +22,7 @@ import { createMetricsService, type MetricsService } from '../metrics/index.js';
 import { createFileTailer, createLogService, type FileTailer, type LogService } from '../logs/index.js';
 import { HistoryRetention } from '../store/history-retention.js';
 import { openStore, type Store } from '../store/index.js';
-import { createSupervisor, type Supervisor } from '../supervisor/index.js';
+import { createSupervisor, type ServiceReload, type Supervisor } from '../supervisor/index.js';
 import { HostSampler } from '../system/host.js';
 import { HubListener } from './listener.js';
 import { claimPidFile, releasePidFile } from './pidfile.js';
@@ -34,6 +37,8 @@ export interface HubOptions {
   version: string;
   /** Password of the first admin user (WHEELHOUSE_ADMIN_PASSWORD); random and printed once when absent. */
   adminPassword?: string;
+  /** Reads the configuration again, the way it was read for this hub (file, flags, environment); enables `reload`. */
+  reloadConfig?: () => Promise<Config>;
 }
 
 /** A started hub. */
@@ -46,6 +51,11 @@ export interface RunningHub {
   /** Compiles every API route schema not compiled yet (they compile on first use); throws the first that does not compile. */
   compileRouteSchemas(): void;
   /**
+   * Reads the configuration again and applies its services (see Supervisor.reload) and their
+   * log files. Throws ConfigError for an invalid file, leaving everything as it was.
+   */
+  reload(): Promise<ReloadReport>;
+  /**
    * Stops the hub. With `stopServices` (SIGTERM, `wheelhouse down`) its services are stopped
    * first in reverse dependency order; without, they keep running for the next hub.
    */
@@ -54,7 +64,9 @@ export interface RunningHub {
 
 /** Builds and starts a hub. Throws AppError for a taken port or data directory. */
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
-  const { config, logger } = opts;
+  const { logger } = opts;
+  // The configuration in force: a reload replaces its services.
+  let config = opts.config;
   const { dataDir } = config.hub;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
@@ -79,6 +91,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   // Filled in as the hub learns them (token after the store opens, URL after listening);
   // read at every spawn.
   const serviceEnv: Record<string, string> = { ...opts.serviceEnv };
+
+  const tailLogFiles = (): FileTailer =>
+    createFileTailer({
+      services: config.services,
+      logs,
+      hostname: config.system.hostname,
+      maxMessageBytes: config.logs.maxMessageBytes,
+      logger: logger.child({ component: 'log-files' }),
+    });
 
   const lifecycle = new Lifecycle(
     [
@@ -136,13 +157,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       {
         name: 'log-files',
         start: async () => {
-          fileTailer = createFileTailer({
-            services: config.services,
-            logs,
-            hostname: config.system.hostname,
-            maxMessageBytes: config.logs.maxMessageBytes,
-            logger: logger.child({ component: 'log-files' }),
-          });
+          fileTailer = tailLogFiles();
           await fileTailer.start();
         },
         stop: async () => fileTailer?.stop(),
@@ -251,7 +266,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
             bodyLimit: config.hub.bodyLimit,
             ingestBodyLimit: config.logs.ingestBodyLimit,
             authConfig: config.auth,
-            config,
+            config: () => config,
+            reload: () => reload(),
             version: opts.version,
             lifecycle: { ready: () => ready, started: () => started },
           });
@@ -263,15 +279,42 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     (component, err) => logger.error({ err, component }, 'component failed to stop'),
   );
 
+  let stopping: Promise<void> | undefined;
+  let reloading: Promise<unknown> = Promise.resolve();
+  const applyReload = async (): Promise<ReloadReport> => {
+    if (!opts.reloadConfig) throw new AppError('config/reload_unavailable', 'this hub was started without a configuration source to read again');
+    if (stopping) throw new AppError('hub/stopping', 'the hub is stopping');
+    const next = await opts.reloadConfig();
+    const before = config;
+    const services = await supervisor.reload(next.services);
+    config = { ...before, services: next.services };
+    const logFilesOf = (c: Config): unknown[] => c.services.filter((s) => s.logFiles.length > 0).map((s) => [s.name, s.logFiles]);
+    if (!sameValue(logFilesOf(before), logFilesOf(config))) {
+      // A new tailer resumes every file from its stored position.
+      await fileTailer?.stop();
+      fileTailer = tailLogFiles();
+      await fileTailer.start();
+    }
+    const report = { file: next.file, services, unchanged: next.services.length - services.filter((s) => s.change !== 'removed').length, restart_required: changedSections(before, next) };
+    logger.info({ changes: services.map((s) => `${s.service}: ${s.change}, ${s.action}`), restart_required: report.restart_required }, 'configuration reloaded');
+    return report;
+  };
+  // One at a time: a second reload reads the file after the first one has been applied.
+  const reload = (): Promise<ReloadReport> => {
+    const run = reloading.then(applyReload, applyReload);
+    reloading = run.catch(() => {});
+    return run;
+  };
+
   await lifecycle.start();
   const url = listener.url(config.hub.host);
-  let stopping: Promise<void> | undefined;
   return {
     url,
     port: Number(new URL(url).port),
     supervisor,
     logs,
     compileRouteSchemas: () => http.compileRouteSchemas(),
+    reload,
     stop: (o) => {
       stopServicesOnExit = o.stopServices;
       stopping ??= lifecycle.stop();

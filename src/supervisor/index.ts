@@ -10,11 +10,12 @@ import type { ServiceSpec } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import { dependencyOrder, transitiveDependencies } from '../core/graph.js';
-import type { RunMode } from '../core/types.js';
+import type { RunMode, ServiceRecord } from '../core/types.js';
 import { newServiceRecord, type Store } from '../store/index.js';
 import type { OutputSink } from './capture/spool.js';
 import { adoptProcess, terminate } from './process.js';
 import { ListeningPorts } from './ports.js';
+import { planReload, type ServiceChange } from './reconcile.js';
 import { Sampler } from './sampler.js';
 import { ServiceUnit } from './unit.js';
 import { toServiceView, type ServiceView } from './view.js';
@@ -29,6 +30,18 @@ export interface ActionResult {
   message: string;
   pid: number | null;
   port: number | null;
+}
+
+/** What a configuration reload did to one service. */
+export interface ServiceReload {
+  service: string;
+  change: Exclude<ServiceChange['kind'], 'moved'>;
+  /** What happened to its process. */
+  action: 'started' | 'stopped' | 'restarted' | 'none';
+  success: boolean;
+  message: string;
+  /** The settings that differ (changed and updated services), spelled as in wheelhouse.yaml. */
+  fields: string[];
 }
 
 /** What the supervisor is built from. */
@@ -61,6 +74,13 @@ export interface Supervisor {
   startAll(mode: RunMode): Promise<ActionResult[]>;
   stopAll(): Promise<ActionResult[]>;
   restartAll(mode: RunMode): Promise<ActionResult[]>;
+  /**
+   * Applies a new list of services: new ones are added (and started when autostart), removed
+   * ones stopped and forgotten, ones whose process settings changed stopped and started again
+   * with them (if they should run), others updated in place. Unchanged services are not
+   * touched. Reloads run one at a time.
+   */
+  reload(services: ServiceSpec[]): Promise<ServiceReload[]>;
 }
 
 /** Builds the supervisor; nothing runs until `start`. */
@@ -73,39 +93,26 @@ const dependencyTimeoutMs = 60_000;
 
 class FleetSupervisor implements Supervisor {
   private readonly units = new Map<string, ServiceUnit>();
-  private readonly order: ServiceSpec[];
+  private services: ServiceSpec[];
+  private order: ServiceSpec[];
+  private reloading: Promise<unknown> = Promise.resolve();
   private sampler: Sampler | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private resolveStartup!: () => void;
   readonly startupDone = new Promise<void>((r) => (this.resolveStartup = r));
 
   constructor(private readonly deps: SupervisorDeps) {
+    this.services = deps.services;
     this.order = dependencyOrder(deps.services);
   }
 
   async start(): Promise<void> {
-    const { store, dataDir, logger } = this.deps;
+    const { dataDir, logger } = this.deps;
     mkdirSync(join(dataDir, 'spool'), { recursive: true, mode: 0o700 });
     await this.retireUnconfigured();
-    const now = new Date().toISOString();
     const toStart: { unit: ServiceUnit; mode: RunMode }[] = [];
     for (const spec of this.order) {
-      const stored = await store.services.get(spec.name);
-      const unit = new ServiceUnit(
-        {
-          spec,
-          store,
-          bus: this.deps.bus,
-          logger,
-          baseEnv: this.deps.baseEnv,
-          output: this.deps.output,
-          paths: {
-            spoolOut: join(dataDir, 'spool', `${spec.name}.stdout`),
-            spoolErr: join(dataDir, 'spool', `${spec.name}.stderr`),
-          },
-        },
-        stored ?? { ...newServiceRecord(spec.name, now), desired: spec.autostart ? 'running' : 'stopped' },
-      );
+      const unit = this.makeUnit(spec, await this.deps.store.services.get(spec.name));
       this.units.set(spec.name, unit);
       const found = await unit.resume();
       if (found === 'adopted') logger.info({ service: spec.name, pid: unit.pid }, 're-adopted running service');
@@ -142,7 +149,7 @@ class FleetSupervisor implements Supervisor {
 
   async startService(name: string, mode: RunMode): Promise<ActionResult> {
     const unit = this.unit(name);
-    const needed = [...transitiveDependencies(this.deps.services, name)];
+    const needed = [...transitiveDependencies(this.services, name)];
     const results = await this.startSet([...needed, name], () => mode);
     const own = results.find((r) => r.service === name)!;
     if (!own.success) {
@@ -186,7 +193,99 @@ class FleetSupervisor implements Supervisor {
     return results.map((r) => ({ ...r, message: r.message.replace('started successfully', 'restarted successfully') }));
   }
 
+  reload(services: ServiceSpec[]): Promise<ServiceReload[]> {
+    const run = this.reloading.then(() => this.applyReload(services));
+    this.reloading = run.catch(() => {});
+    return run;
+  }
+
   // ---- internals ----
+
+  private makeUnit(spec: ServiceSpec, stored: ServiceRecord | undefined): ServiceUnit {
+    const { store, dataDir, logger } = this.deps;
+    return new ServiceUnit(
+      {
+        spec,
+        store,
+        bus: this.deps.bus,
+        logger,
+        baseEnv: this.deps.baseEnv,
+        output: this.deps.output,
+        paths: {
+          spoolOut: join(dataDir, 'spool', `${spec.name}.stdout`),
+          spoolErr: join(dataDir, 'spool', `${spec.name}.stderr`),
+        },
+      },
+      stored ?? { ...newServiceRecord(spec.name, new Date().toISOString()), desired: spec.autostart ? 'running' : 'stopped' },
+    );
+  }
+
+  private async applyReload(services: ServiceSpec[]): Promise<ServiceReload[]> {
+    const changes = planReload(this.services, services);
+    if (changes.length === 0) return [];
+    const order = dependencyOrder(services);
+    const report = new Map<string, ServiceReload>();
+    const fieldsOf = (c: ServiceChange): string[] => (c.kind === 'changed' || c.kind === 'updated' ? c.fields : []);
+    for (const c of changes) {
+      if (c.kind === 'moved') continue;
+      const service = c.kind === 'removed' ? c.name : c.spec.name;
+      report.set(service, { service, change: c.kind, action: 'none', success: true, message: '', fields: fieldsOf(c) });
+    }
+
+    // Removed and rebuilt services stop first, dependents before what they depend on (old order).
+    const rebuilt = changes.filter((c) => c.kind === 'removed' || c.kind === 'changed').map((c) => (c.kind === 'removed' ? c.name : c.spec.name));
+    const wasUp = new Set(rebuilt.filter((n) => this.unit(n).pid !== null));
+    for (const r of await this.stopSet(rebuilt, false)) {
+      const entry = report.get(r.service)!;
+      if (!r.success) Object.assign(entry, { success: false, message: `could not stop: ${r.message}` });
+      else if (wasUp.has(r.service)) Object.assign(entry, { action: 'stopped', message: r.message });
+    }
+    for (const name of rebuilt) {
+      await this.units.get(name)!.release();
+      this.units.delete(name);
+    }
+
+    this.services = services;
+    this.order = order;
+    await this.deps.store.services.removeExcept(services.map((s) => s.name));
+    const toStart: string[] = [];
+    for (const c of changes) {
+      if (c.kind === 'moved') {
+        this.units.get(c.spec.name)!.updateSpec(c.spec);
+        continue;
+      }
+      const entry = report.get(c.kind === 'removed' ? c.name : c.spec.name)!;
+      if (c.kind === 'removed') {
+        entry.message ||= 'removed (was not running)';
+        continue;
+      }
+      if (c.kind === 'updated') {
+        this.units.get(c.spec.name)!.updateSpec(c.spec);
+        entry.message = `updated in place (${c.fields.join(', ')})`;
+        continue;
+      }
+      const unit = this.makeUnit(c.spec, await this.deps.store.services.get(c.spec.name));
+      this.units.set(c.spec.name, unit);
+      await unit.resume();
+      if (unit.desired === 'running' && entry.success) toStart.push(c.spec.name);
+      else entry.message = c.kind === 'added' ? 'added; autostart is off, not started' : `updated (${entry.fields.join(', ')}); not running, not started`;
+    }
+
+    // Started in dependency order, with whatever they need that is not up yet.
+    const modeOf = (name: string): RunMode => this.unit(name).state.mode;
+    const needed = new Set(toStart.flatMap((n) => [...transitiveDependencies(services, n), n]));
+    for (const r of await this.startSet([...needed], modeOf)) {
+      const entry = report.get(r.service);
+      if (!entry || !toStart.includes(r.service)) continue;
+      const restarted = entry.action === 'stopped';
+      Object.assign(entry, {
+        success: r.success,
+        action: r.success ? (restarted ? 'restarted' : 'started') : entry.action,
+        message: r.success ? (restarted ? `restarted with the new settings (${entry.fields.join(', ')})` : r.message) : `not started: ${r.message}`,
+      });
+    }
+    return [...report.values()];
+  }
 
   private unit(name: string): ServiceUnit {
     const unit = this.units.get(name);
@@ -253,7 +352,7 @@ class FleetSupervisor implements Supervisor {
 
   /** Stops processes of services that were removed from the config while running, and forgets them. */
   private async retireUnconfigured(): Promise<void> {
-    const configured = new Set(this.deps.services.map((s) => s.name));
+    const configured = new Set(this.services.map((s) => s.name));
     for (const rec of await this.deps.store.services.list()) {
       if (configured.has(rec.name) || rec.pid === null || rec.proc_start === null) continue;
       const handle = adoptProcess(rec.pid, rec.proc_start);

@@ -47,7 +47,7 @@ const settleMs = 250;
 
 /** One supervised service. */
 export class ServiceUnit {
-  readonly spec: ServiceSpec;
+  private current: ServiceSpec;
   private record: ServiceRecord;
   private handle: ProcessHandle | null = null;
   private generation = 0;
@@ -64,9 +64,21 @@ export class ServiceUnit {
     private readonly deps: UnitDeps,
     stored: ServiceRecord,
   ) {
-    this.spec = deps.spec;
+    this.current = deps.spec;
     this.record = { ...stored };
-    this.policy = new RestartPolicy(this.spec.restart);
+    this.policy = new RestartPolicy(this.current.restart);
+  }
+
+  get spec(): ServiceSpec {
+    return this.current;
+  }
+
+  /**
+   * Takes new settings that do not change how the process runs (names, visibility, order,
+   * dependencies, autostart, log files; see reconcile.ts). Anything else needs a new unit.
+   */
+  updateSpec(spec: ServiceSpec): void {
+    this.current = spec;
   }
 
   /** A copy of the current record. */

@@ -11,6 +11,8 @@ export interface TestHub {
   hub: RunningHub;
   url: string;
   dataDir: string;
+  /** The config file the hub was started from (and reloads). */
+  configFile: string;
   token: string;
   /** Raw fetch against the hub. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -22,12 +24,19 @@ export async function startTestHub(services: Record<string, unknown>, hubSetting
   const dataDir = tempDir('wh-api-');
   const file = writeConfig(tempDir(), { ...extra, hub: { port: await freePort(), data_dir: dataDir, ...hubSettings }, services });
   const config = loadConfig({ file, env: process.env });
-  const hub = await startHub({ config, logger: pino({ level: 'silent' }), serviceEnv: { PATH: process.env.PATH ?? '' }, version: 'test' });
+  const hub = await startHub({
+    config,
+    logger: pino({ level: 'silent' }),
+    serviceEnv: { PATH: process.env.PATH ?? '' },
+    version: 'test',
+    reloadConfig: async () => loadConfig({ file, env: process.env }),
+  });
   await waitFor('startup', async () => (await fetch(`${hub.url}/health/startup`)).status === 200);
   return {
     hub,
     url: hub.url,
     dataDir,
+    configFile: file,
     token: readFileSync(join(dataDir, 'admin.token'), 'utf8').trim(),
     fetch: (path, init) => fetch(`${hub.url}${path}`, init),
     close: () => hub.stop({ stopServices: true }),

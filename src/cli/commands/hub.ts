@@ -42,8 +42,22 @@ async function runHub(flags: GlobalFlags): Promise<number> {
     process.exit(1);
   });
 
+  // SIGHUP reads the configuration again, as `wheelhouse reload` does (the hub logs what changed).
+  let reloadNow = (): void => logger.warn('SIGHUP while the hub is starting: ignored; send it again once it is up');
+  process.on('SIGHUP', () => reloadNow());
+
   const { startHub } = await import('../../hub/index.js');
-  const hub = await startHub({ config, logger, serviceEnv: serviceEnvironment(), version, adminPassword: adminPasswordFromEnv() });
+  const hub = await startHub({
+    config,
+    logger,
+    serviceEnv: serviceEnvironment(),
+    version,
+    adminPassword: adminPasswordFromEnv(),
+    reloadConfig: () => loadFullConfig(flags),
+  });
+  reloadNow = () => {
+    hub.reload().catch((err: unknown) => logger.error({ err }, 'reload refused; the running configuration stays in force'));
+  };
   const { dataDir } = config.hub;
   if (!flags.json) {
     print(paint('bold', `Wheelhouse ${version}`) + ` hub listening on ${paint('cyan', hub.url)}`);

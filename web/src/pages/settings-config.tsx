@@ -1,9 +1,11 @@
 /**
  * Configuration (admin): what the hub runs with, read-only, as GET /api/config answers it
- * (defaults applied, secrets redacted), laid out like the YAML file it came from.
+ * (defaults applied, secrets redacted), laid out like the YAML file it came from, and a
+ * button to make the hub read the file again (POST /api/config/reload).
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { api } from '../api';
+import { toast } from '../components/toast';
 import { Guard } from '../components/states';
 import { useFetch } from '../components/use-fetch';
 import { bytes, duration } from '../format';
@@ -17,6 +19,17 @@ interface ConfigView {
   config: Record<string, unknown>;
 }
 
+/** POST /api/config/reload. */
+interface ReloadReport {
+  file: string | null;
+  services: { service: string; change: 'added' | 'removed' | 'changed' | 'updated'; action: string; success: boolean; message: string; fields: string[] }[];
+  unchanged: number;
+  restart_required: string[];
+}
+
+/** The last reload's answer, or why it was refused. */
+type Reloaded = { report: ReloadReport } | { error: string };
+
 /** What the hub puts in place of a secret. */
 const redacted = '[redacted]';
 
@@ -25,6 +38,7 @@ const sectionTitles: Record<string, string> = {
   store: 'Store',
   system: 'System',
   logs: 'Logs',
+  history: 'History retention',
   metrics: 'Metrics',
   agents: 'Agents',
   scrape: 'Scrape targets',
@@ -35,14 +49,67 @@ const sectionTitles: Record<string, string> = {
 
 export function ConfigTab() {
   const cfg = useFetch((signal) => api.get<ConfigView>('/api/config', {}, signal), []);
+  const [busy, setBusy] = useState(false);
+  const [reloaded, setReloaded] = useState<Reloaded | null>(null);
+  const reload = async () => {
+    setBusy(true);
+    try {
+      const report = await api.post<ReloadReport>('/api/config/reload');
+      setReloaded({ report });
+      const failed = report.services.filter((x) => !x.success).length;
+      if (failed > 0) toast('error', `Reloaded, but ${failed} service${failed > 1 ? 's' : ''} failed`);
+      else toast('ok', report.services.length === 0 ? 'Reloaded: no service changed' : `Reloaded: ${report.services.length} service${report.services.length > 1 ? 's' : ''} changed`);
+      cfg.reload();
+    } catch (err) {
+      setReloaded({ error: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Guard f={cfg} what="the configuration">
-      {(c) => <ConfigBody c={c} />}
+      {(c) => <ConfigBody c={c} onReload={() => void reload()} busy={busy} reloaded={reloaded} />}
     </Guard>
   );
 }
 
-function ConfigBody({ c }: { c: ConfigView }) {
+const changeMarks: Record<ReloadReport['services'][number]['change'], string> = { added: '+', removed: '−', changed: '~', updated: '·' };
+
+/** What the last reload did, service by service, or why the file was refused. */
+function ReloadOutcome({ r }: { r: Reloaded }) {
+  if ('error' in r) {
+    return (
+      <div className="form-error reload-error" role="alert" data-testid="reload-result">
+        The hub kept its configuration: {r.error}
+      </div>
+    );
+  }
+  const { report } = r;
+  return (
+    <div className="reload-result" data-testid="reload-result">
+      <p>
+        Read <code>{report.file ?? '(no file)'}</code> again: {report.services.length === 0 ? 'no service changed' : `${report.services.length} changed`}, {report.unchanged} unchanged.
+      </p>
+      {report.services.length > 0 && (
+        <ul className="reload-changes">
+          {report.services.map((x) => (
+            <li key={x.service} data-reload-service={x.service} className={x.success ? '' : 'failed'}>
+              <span className="mono">{changeMarks[x.change]}</span> <strong>{x.service}</strong> {x.change}
+              {x.fields.length > 0 && <span className="muted"> ({x.fields.join(', ')})</span>}: {x.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {report.restart_required.length > 0 && (
+        <p className="muted">
+          Also changed, applied when the hub next starts: <code>{report.restart_required.join(', ')}</code>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ConfigBody({ c, onReload, busy, reloaded }: { c: ConfigView; onReload: () => void; busy: boolean; reloaded: Reloaded | null }) {
   const sections = Object.entries(c.config);
   const secrets = countRedacted(c.config);
   const [open, setOpen] = useState<Record<string, boolean>>(() => Object.fromEntries(sections.map(([k]) => [k, true])));
@@ -51,13 +118,19 @@ function ConfigBody({ c }: { c: ConfigView }) {
     <div className="settings-stack">
       <Panel
         title="Configuration"
-        intro="What this hub runs with: the file with every default filled in. Read-only: to change it, edit the file, check it with wheelhouse config validate, and restart the hub."
+        intro="What this hub runs with: the file with every default filled in. Read-only: to change it, edit the file (wheelhouse config validate checks it), then reload: services are added, removed or restarted at once, other sections apply at the hub's next start."
         actions={
-          <button type="button" className="btn" onClick={() => void copy(JSON.stringify(c, null, 2))}>
-            Copy as JSON
-          </button>
+          <>
+            <button type="button" className="btn btn-primary" onClick={onReload} disabled={busy || !c.file}>
+              {busy ? 'Reloading…' : 'Reload from file'}
+            </button>
+            <button type="button" className="btn" onClick={() => void copy(JSON.stringify(c, null, 2))}>
+              Copy as JSON
+            </button>
+          </>
         }
       >
+        {reloaded && <ReloadOutcome r={reloaded} />}
         <dl className="kv config-facts" data-testid="config-facts">
           <dt>Configuration file</dt>
           <dd>{c.file ? <code>{c.file}</code> : <span className="muted">none: the hub runs on defaults only</span>}</dd>
