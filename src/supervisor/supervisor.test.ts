@@ -286,4 +286,29 @@ describe('supervisor: sampling', () => {
     expect(v.cpu_percent!).toBeGreaterThanOrEqual(0);
     expect(v.uptime).toMatch(/^\d+s$/);
   });
+
+  it('restarts a service whose memory passes restart.max_memory, and leaves one under it alone', async () => {
+    const f = await fleet(
+      {
+        hog: { command: [node, fixture('grow.mjs')], env: { GROW_MB: '200' }, restart: { max_memory: '120MB' }, stop: { grace: '2s' } },
+        lean: { command: [node, fixture('grow.mjs')], env: { GROW_MB: '20' }, restart: { max_memory: '120MB' } },
+      },
+      { sampleInterval: '100ms' },
+    );
+    const first = await waitFor('hog running', () => f.sup.view('hog').pid);
+    const lean = await waitFor('lean running', () => f.sup.view('lean').pid);
+    const restarted = await waitFor('hog restarted over its limit', () => {
+      const v = f.sup.view('hog');
+      return v.pid !== null && v.pid !== first && v.restarts >= 1 && v;
+    });
+    expect(alive(first)).toBe(false);
+    const stopping = f.events.find((e) => e.topic === 'service.state' && e.payload.service === 'hog' && e.payload.to === 'stopping');
+    expect(stopping?.topic === 'service.state' && stopping.payload.reason).toMatch(/^memory [\d.]+ MB over the 120 MB limit \(restart\.max_memory\); restarting$/);
+    // The exit it caused is a stop, not a crash: no backoff, no crash-loop count.
+    expect(f.events.some((e) => e.topic === 'service.state' && e.payload.service === 'hog' && e.payload.to === 'backoff')).toBe(false);
+    const lv = f.sup.view('lean');
+    expect(lv.pid).toBe(lean);
+    expect(lv.restarts).toBe(0);
+    expect(lv.memory_mb!).toBeLessThan(120);
+  });
 });

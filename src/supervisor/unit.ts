@@ -56,6 +56,7 @@ export class ServiceUnit {
   private restartTimer: NodeJS.Timeout | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  private overLimit = false;
   private dirty = false;
   private tailers: Record<OutputStream, SpoolTailer> | undefined;
   private readonly readyWaiters = new Set<() => void>();
@@ -161,24 +162,9 @@ export class ServiceUnit {
         else await this.persist();
         return { message: `${this.spec.name} is not running`, pid: null };
       }
-      this.stopping = true;
-      this.monitor?.stop();
-      await this.setStatus('stopping', 'stop requested');
-      try {
-        const { exit, escalated } = await terminate(handle, this.spec.stop.signal, this.spec.stop.graceMs);
-        this.outputEnded(handle.pid);
-        this.detach();
-        this.record.exit_code = exit.code;
-        this.record.exit_signal = exit.signal;
-        this.record.stopped_at = new Date().toISOString();
-        this.publishExit(handle, exit);
-        await this.drainOutput(true);
-        const how = escalated ? `did not exit within ${this.spec.stop.graceMs / 1000}s of ${this.spec.stop.signal}; killed` : 'stopped';
-        await this.setStatus('stopped', escalated ? how : null);
-        return { message: escalated ? `${this.spec.name} ${how}` : `${this.spec.name} stopped successfully`, pid: null };
-      } finally {
-        this.stopping = false;
-      }
+      const how = await this.halt(handle, 'stop requested');
+      await this.setStatus('stopped', how);
+      return { message: how ? `${this.spec.name} ${how}` : `${this.spec.name} stopped successfully`, pid: null };
     });
   }
 
@@ -199,11 +185,13 @@ export class ServiceUnit {
     });
   }
 
-  /** Records a CPU/memory sample of the process family. */
+  /** Records a CPU/memory sample of the process family; restarts it when over `restart.max_memory`. */
   sampled(cpuPercent: number, memoryMb: number): void {
     if (!this.handle) return;
     this.note({ cpu_percent: cpuPercent, memory_mb: memoryMb });
     this.deps.bus.publish('service.sample', { service: this.spec.name, cpu_percent: cpuPercent, memory_mb: memoryMb, at: new Date().toISOString() });
+    const limit = this.spec.restart.maxMemoryBytes;
+    if (limit !== null && memoryMb * 1024 * 1024 > limit && !this.overLimit) this.restartOverLimit(this.handle, memoryMb, limit);
   }
 
   /** The pid to sample, when running. */
@@ -227,6 +215,42 @@ export class ServiceUnit {
   }
 
   // ---- internals ----
+
+  /**
+   * Stops `handle`'s process family and records the exit (the caller holds the lock). Resolves
+   * with why it needed SIGKILL, or null when it stopped by itself.
+   */
+  private async halt(handle: ProcessHandle, why: string): Promise<string | null> {
+    this.stopping = true;
+    this.monitor?.stop();
+    await this.setStatus('stopping', why);
+    try {
+      const { exit, escalated } = await terminate(handle, this.spec.stop.signal, this.spec.stop.graceMs);
+      this.outputEnded(handle.pid);
+      this.detach();
+      this.record.exit_code = exit.code;
+      this.record.exit_signal = exit.signal;
+      this.record.stopped_at = new Date().toISOString();
+      this.publishExit(handle, exit);
+      await this.drainOutput(true);
+      return escalated ? `did not exit within ${this.spec.stop.graceMs / 1000}s of ${this.spec.stop.signal}; killed` : null;
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  /** Stops a service whose memory passed its limit and starts it again, like PM2's max_memory_restart. */
+  private restartOverLimit(handle: ProcessHandle, memoryMb: number, limitBytes: number): void {
+    this.overLimit = true;
+    const reason = `memory ${memoryMb} MB over the ${Math.round((limitBytes / 1024 / 1024) * 10) / 10} MB limit (restart.max_memory)`;
+    void this.exclusive(async () => {
+      // The process may have exited, or been stopped or restarted by someone, since the sample.
+      if (this.handle !== handle || this.stopping) return;
+      this.deps.logger.warn({ service: this.spec.name, pid: handle.pid }, `${reason}; restarting`);
+      await this.halt(handle, `${reason}; restarting`);
+      await this.restart();
+    }).finally(() => (this.overLimit = false));
+  }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(work, work);

@@ -31,9 +31,16 @@ describe('config loading', () => {
     expect(api.dependsOn).toEqual(['catalog']);
     expect(api.cwd).toBe(join(repoRoot, 'examples'));
     expect(api.stop).toEqual({ signal: 'SIGTERM', graceMs: 5000 });
-    expect(api.restart).toMatchObject({ policy: 'always', backoffMs: 100, stableAfterMs: 1000, crashLoopExits: 5, crashLoopWindowMs: 10_000 });
+    expect(api.restart).toMatchObject({ policy: 'always', backoffMs: 100, stableAfterMs: 1000, crashLoopExits: 5, crashLoopWindowMs: 10_000, maxMemoryBytes: null });
     expect(api.health).toMatchObject({ probe: { kind: 'http', url: 'http://127.0.0.1:5011/health' }, intervalMs: 5000, timeoutMs: 2000, failures: 3 });
     expect(config.services[2]!.command).toEqual({ kind: 'argv', argv: ['node', 'services/worker.mjs'] });
+  });
+
+  it('reads a memory limit as bytes, and 0 as no limit', () => {
+    const limitOf = (v: string) => loadConfig({ file: write(`services:\n  a: { command: x, restart: { max_memory: ${v} } }\n`) }).services[0]!.restart.maxMemoryBytes;
+    expect(limitOf('512MB')).toBe(512 * 1024 * 1024);
+    expect(limitOf('1.5GB')).toBe(1.5 * 1024 ** 3);
+    expect(limitOf('0')).toBeNull();
   });
 
   it('lets flags and environment override the file', () => {
@@ -71,6 +78,7 @@ describe('config errors: every problem, with file:line:col and path', () => {
     ['missing command', 'services:\n  api:\n    port: 5000\n', ['3:5: services.api: missing required property "command"']],
     ['bad enum', 'services:\n  a:\n    command: x\n    restart: { policy: sometimes }\n', ['4:24: services.a.restart.policy: invalid value "sometimes": must be one of always, on-failure, never']],
     ['bad duration', 'services:\n  a:\n    command: x\n    stop: { grace: soon }\n', [expect.stringMatching(/^4:20: services.a.stop.grace: invalid value "soon": expected a duration/)]],
+    ['bad size', 'services:\n  a:\n    command: x\n    restart: { max_memory: lots }\n', [expect.stringMatching(/^4:28: services.a.restart.max_memory: invalid value "lots"/)]],
     ['bad service name', 'services:\n  My App:\n    command: x\n', ['2:3: services.My App: invalid service name "My App": use lower-case letters, digits, "-" and "_" (up to 63 characters)']],
     ['reserved name', 'services:\n  all:\n    command: x\n', ['2:3: services.all: "all" is reserved for commands on every service']],
     ['unknown dependency', 'services:\n  a:\n    command: x\n    depends_on: [b]\n', ['4:18: services.a.depends_on.0: unknown service "b"']],

@@ -209,6 +209,8 @@ function normalizeService(name: string, svc: RawService, index: number, rel: (p:
       stableAfterMs: parseDuration(restart.stable_after ?? '1s')!,
       crashLoopExits: restart.crash_loop_exits ?? 5,
       crashLoopWindowMs: parseDuration(restart.crash_loop_window ?? '10s')!,
+      // 0 means no limit, like leaving it out.
+      maxMemoryBytes: restart.max_memory !== undefined ? parseSize(restart.max_memory)! || null : null,
     },
     stop: { signal: (svc.stop?.signal ?? 'SIGTERM') as NodeJS.Signals, graceMs: parseDuration(svc.stop?.grace ?? '10s')! },
     logFiles: (svc.logs?.files ?? []).map((g) => (isAbsolute(g) ? g : resolve(cwd, g))),

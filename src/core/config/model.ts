@@ -26,6 +26,8 @@ export interface RestartSpec {
   stableAfterMs: number;
   crashLoopExits: number;
   crashLoopWindowMs: number;
+  /** Restart the service when its process family's resident memory passes this many bytes (PM2's max_memory_restart); null: no limit. */
+  maxMemoryBytes: number | null;
 }
 
 /** One supervised service. */

@@ -49,6 +49,7 @@ const RestartPolicy = Type.Object(
     stable_after: Type.Optional(Duration),
     crash_loop_exits: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     crash_loop_window: Type.Optional(Duration),
+    max_memory: Type.Optional(Size),
   },
   { additionalProperties: false },
 );
