@@ -47,7 +47,7 @@ describe('the start path of the built command', () => {
     expect(hubPart, 'dist/bin/hub-*.js (npm run build)').toBeDefined();
     const hub = staticGraph(hubPart!);
     const packages = linkedPackages(hub);
-    for (const lazy of ['typebox', 'ajv', 'nodemailer', 'tinyglobby', 'fastify', 'ws', 'pg']) expect(packages, lazy).not.toContain(lazy);
+    for (const lazy of ['typebox', 'ajv', 'nodemailer', 'tinyglobby', 'chokidar', 'fastify', 'ws', 'pg']) expect(packages, lazy).not.toContain(lazy);
   });
 
   it('starts every command without readline or the hub', () => {

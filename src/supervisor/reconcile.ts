@@ -6,7 +6,7 @@ import { sameValue } from '../core/config/compare.js';
 import type { ServiceSpec } from '../core/config/index.js';
 
 /** Fields that change how a service's process runs: a running service restarts to apply them. */
-const processFields = ['command', 'prodCommand', 'cwd', 'env', 'prodEnv', 'port', 'health', 'restart', 'stop'] as const satisfies readonly (keyof ServiceSpec)[];
+const processFields = ['command', 'prodCommand', 'cwd', 'env', 'prodEnv', 'port', 'health', 'restart', 'stop', 'watch'] as const satisfies readonly (keyof ServiceSpec)[];
 
 /** How the file spells the fields whose model name differs. */
 const fileNames: Partial<Record<keyof ServiceSpec, string>> = {

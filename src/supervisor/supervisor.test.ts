@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -310,5 +310,52 @@ describe('supervisor: sampling', () => {
     expect(lv.pid).toBe(lean);
     expect(lv.restarts).toBe(0);
     expect(lv.memory_mb!).toBeLessThan(120);
+  });
+});
+
+describe('supervisor: watch mode', () => {
+  const idle = [node, '-e', 'setInterval(() => {}, 1000)'];
+  const reasons = (f: Fleet, service: string) =>
+    f.events.flatMap((e) => (e.topic === 'service.state' && e.payload.service === service && e.payload.to === 'stopping' ? [e.payload.reason] : []));
+
+  it('restarts a running service when a watched file changes, once per burst, and never for ignored files', async () => {
+    const dir = tempDir('wh-watch-');
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, 'node_modules'));
+    const f = await fleet({ app: { command: idle, cwd: dir, watch: { debounce: '150ms' } } });
+    const first = await waitFor('app running', () => f.sup.view('app').pid);
+    // Ignored: a dependency, a log file. Given time to (wrongly) restart before the real change.
+    writeFileSync(join(dir, 'node_modules', 'dep.js'), 'x');
+    writeFileSync(join(dir, 'app.log'), 'a line\n');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(f.sup.view('app').pid).toBe(first);
+    writeFileSync(join(dir, 'src', 'a.js'), '1');
+    writeFileSync(join(dir, 'src', 'b.js'), '2');
+    const second = await waitFor('app restarted', () => {
+      const v = f.sup.view('app');
+      return v.pid !== null && v.pid !== first && v.status === 'running' && v.pid;
+    });
+    expect(alive(first)).toBe(false);
+    expect(reasons(f, 'app')).toEqual([`files changed: ${join('src', 'a.js')}, ${join('src', 'b.js')}; restarting`]);
+    expect(f.sup.view('app').restarts).toBe(1);
+    expect(second).not.toBe(first);
+  });
+
+  it('starts an errored service again when its files change, and leaves a stopped one stopped', async () => {
+    const dir = tempDir('wh-watch-');
+    writeFileSync(join(dir, 'app.js'), 'process.exit(1)');
+    const f = await fleet({
+      broken: { command: [node, 'app.js'], cwd: dir, watch: { debounce: '100ms' }, restart: { crash_loop_exits: 2, backoff: '10ms' } },
+      parked: { command: idle, cwd: dir, watch: { paths: ['app.js'], debounce: '100ms' } },
+    });
+    await waitFor('broken errored', () => f.sup.view('broken').status === 'errored');
+    await waitFor('parked running', () => f.sup.view('parked').pid);
+    await f.sup.stopService('parked');
+    // The fix: the service now runs.
+    writeFileSync(join(dir, 'app.js'), 'setInterval(() => {}, 1000)');
+    await waitFor('broken running again', () => f.sup.view('broken').status === 'running' && f.sup.view('broken').pid);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(f.sup.view('parked').status).toBe('stopped');
+    expect(f.events.some((e) => e.topic === 'service.state' && e.payload.service === 'broken' && e.payload.reason === 'files changed: app.js; restarting')).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
  * arriving during a start, or an exit during a stop, is applied in order.
  */
 import type { Logger } from 'pino';
-import type { ServiceSpec } from '../core/config/index.js';
+import { dirname } from 'node:path';
+import type { ServiceSpec, WatchSpec } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
@@ -16,6 +17,7 @@ import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
 import { describeExit, RestartPolicy } from './policy.js';
 import { adoptProcess, killLeftovers, spawnService, terminate, type ExitInfo, type ProcessHandle } from './process.js';
+import { watchFiles, type FileWatch } from './watch.js';
 
 /** Spool files of one service under the data directory. */
 export interface UnitPaths {
@@ -57,6 +59,7 @@ export class ServiceUnit {
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private overLimit = false;
+  private watching: Promise<FileWatch> | null = null;
   private dirty = false;
   private tailers: Record<OutputStream, SpoolTailer> | undefined;
   private readonly readyWaiters = new Set<() => void>();
@@ -155,6 +158,7 @@ export class ServiceUnit {
     return this.exclusive(async () => {
       if (opts.remember) this.record.desired = 'stopped';
       clearTimeout(this.restartTimer);
+      await this.stopWatching();
       const handle = this.handle;
       if (!handle) {
         const wasWaiting = this.record.status === 'backoff' || this.record.status === 'errored';
@@ -191,7 +195,12 @@ export class ServiceUnit {
     this.note({ cpu_percent: cpuPercent, memory_mb: memoryMb });
     this.deps.bus.publish('service.sample', { service: this.spec.name, cpu_percent: cpuPercent, memory_mb: memoryMb, at: new Date().toISOString() });
     const limit = this.spec.restart.maxMemoryBytes;
-    if (limit !== null && memoryMb * 1024 * 1024 > limit && !this.overLimit) this.restartOverLimit(this.handle, memoryMb, limit);
+    if (limit !== null && memoryMb * 1024 * 1024 > limit && !this.overLimit) {
+      // Like PM2's max_memory_restart: a graceful restart, not a crash.
+      this.overLimit = true;
+      const limitMb = Math.round((limit / 1024 / 1024) * 10) / 10;
+      void this.restartBecause(`memory ${memoryMb} MB over the ${limitMb} MB limit (restart.max_memory)`, this.handle).finally(() => (this.overLimit = false));
+    }
   }
 
   /** The pid to sample, when running. */
@@ -207,6 +216,7 @@ export class ServiceUnit {
   /** Lets go of the service without stopping it (hub exit): timers, probes and tailers end. */
   async release(): Promise<void> {
     clearTimeout(this.restartTimer);
+    await this.stopWatching();
     this.monitor?.stop();
     await this.drainOutput(false);
     await this.tailers?.stdout.stop();
@@ -239,17 +249,44 @@ export class ServiceUnit {
     }
   }
 
-  /** Stops a service whose memory passed its limit and starts it again, like PM2's max_memory_restart. */
-  private restartOverLimit(handle: ProcessHandle, memoryMb: number, limitBytes: number): void {
-    this.overLimit = true;
-    const reason = `memory ${memoryMb} MB over the ${Math.round((limitBytes / 1024 / 1024) * 10) / 10} MB limit (restart.max_memory)`;
-    void this.exclusive(async () => {
-      // The process may have exited, or been stopped or restarted by someone, since the sample.
-      if (this.handle !== handle || this.stopping) return;
-      this.deps.logger.warn({ service: this.spec.name, pid: handle.pid }, `${reason}; restarting`);
-      await this.halt(handle, `${reason}; restarting`);
+  /**
+   * Stops the service (when it runs) and starts it again, for `reason`: a memory limit, or
+   * changed files. Not a crash: the backoff and the crash-loop count start afresh. With
+   * `only`, nothing happens unless that is still the running process.
+   */
+  private restartBecause(reason: string, only: ProcessHandle | null): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.stopping || this.record.desired !== 'running' || (only && this.handle !== only)) return;
+      this.deps.logger.warn({ service: this.spec.name, pid: this.handle?.pid ?? null }, `${reason}; restarting`);
+      clearTimeout(this.restartTimer);
+      this.policy.reset();
+      if (this.handle) await this.halt(this.handle, `${reason}; restarting`);
+      else await this.setStatus('stopped', `${reason}; restarting`);
       await this.restart();
-    }).finally(() => (this.overLimit = false));
+    });
+  }
+
+  /** Follows the watched files (watch mode) until the user stops the service or the hub lets go. */
+  private startWatching(spec: WatchSpec): void {
+    const dataDir = dirname(dirname(this.deps.paths.spoolOut));
+    const watching = watchFiles(spec, this.spec.cwd, [dataDir], {
+      changed: (files) => {
+        const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+        void this.restartBecause(`files changed: ${shown}`, null);
+      },
+      error: (err) => this.deps.logger.warn({ service: this.spec.name, err }, 'watching files failed'),
+    });
+    watching.catch((err: unknown) => {
+      this.deps.logger.warn({ service: this.spec.name, err }, 'cannot watch files');
+      if (this.watching === watching) this.watching = null;
+    });
+    this.watching = watching;
+  }
+
+  private async stopWatching(): Promise<void> {
+    const watching = this.watching;
+    this.watching = null;
+    await (await watching?.catch(() => null))?.close();
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -294,6 +331,7 @@ export class ServiceUnit {
     this.record.health = this.spec.health ? 'unknown' : 'none';
     this.record.health_message = this.spec.health ? 'waiting for the first probe' : 'no health check configured';
     void handle.exited.then((exit) => this.exclusive(() => this.onExit(generation, handle, exit, Date.now() - startedAtMs)));
+    if (this.spec.watch && !this.watching) this.startWatching(this.spec.watch);
     if (this.spec.health) {
       const env = this.environment(this.record.mode);
       const probe = createProbe(this.spec.health.probe, { cwd: this.spec.cwd, env, timeoutMs: this.spec.health.timeoutMs });

@@ -11,7 +11,7 @@ import { defaultDataDir } from './data-dir.js';
 import { ConfigError } from './error.js';
 import { findCycle } from '../graph.js';
 import { parseDuration, parseSize } from '../units.js';
-import type { CommandSpec, Config, ConfigOverrides, HealthSpec, ServiceSpec } from './model.js';
+import type { CommandSpec, Config, ConfigOverrides, HealthSpec, ServiceSpec, WatchSpec } from './model.js';
 import { agentSettings, alertingSettings, metricSettings, monitoringIssues, scrapeTargets } from './monitoring.js';
 import { PositionIndex } from './positions.js';
 import { resolveReferences } from './references.js';
@@ -214,6 +214,7 @@ function normalizeService(name: string, svc: RawService, index: number, rel: (p:
     },
     stop: { signal: (svc.stop?.signal ?? 'SIGTERM') as NodeJS.Signals, graceMs: parseDuration(svc.stop?.grace ?? '10s')! },
     logFiles: (svc.logs?.files ?? []).map((g) => (isAbsolute(g) ? g : resolve(cwd, g))),
+    watch: toWatch(svc.watch, cwd),
     visible: svc.visible ?? true,
     adminOnly: svc.admin_only ?? false,
     displayOrder: svc.display_order ?? index,
@@ -222,6 +223,16 @@ function normalizeService(name: string, svc: RawService, index: number, rel: (p:
 
 function toCommand(c: string | string[]): CommandSpec {
   return typeof c === 'string' ? { kind: 'shell', line: c } : { kind: 'argv', argv: c };
+}
+
+function toWatch(w: RawService['watch'], cwd: string): WatchSpec | null {
+  if (w === undefined || w === false) return null;
+  const o = w === true ? {} : w;
+  return {
+    paths: (o.paths ?? ['.']).map((p) => resolve(cwd, p)),
+    ignore: o.ignore ?? ['node_modules', '.git', 'logs', '*.log'],
+    debounceMs: parseDuration(o.debounce ?? '500ms')!,
+  };
 }
 
 function toHealth(h: RawService['health']): HealthSpec | null {

@@ -30,6 +30,16 @@ export interface RestartSpec {
   maxMemoryBytes: number | null;
 }
 
+/** Files whose changes restart a service. */
+export interface WatchSpec {
+  /** Absolute files or directories. */
+  paths: string[];
+  /** File or directory names skipped at any depth. */
+  ignore: string[];
+  /** Changes within this long of each other make one restart. */
+  debounceMs: number;
+}
+
 /** One supervised service. */
 export interface ServiceSpec {
   name: string;
@@ -48,6 +58,8 @@ export interface ServiceSpec {
   stop: { signal: NodeJS.Signals; graceMs: number };
   /** Globs (absolute) of log files to tail into the log store. */
   logFiles: string[];
+  /** Restart on file changes; null: not watched. */
+  watch: WatchSpec | null;
   visible: boolean;
   adminOnly: boolean;
   displayOrder: number;

@@ -95,6 +95,24 @@ const HistorySettings = Type.Object(
   },
 );
 
+/** Restart on file changes (PM2's watch): `true` watches the cwd; or the paths and what to leave out. */
+const Watch = Type.Union(
+  [
+    Type.Boolean(),
+    Type.Object(
+      {
+        paths: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Files or directories to watch, relative to the cwd; default the cwd.' })),
+        ignore: Type.Optional(
+          Type.Array(Type.String({ minLength: 1 }), { description: 'Names of files or directories never to watch, at any depth, or "*.ext" for an extension; default node_modules, .git, logs and *.log.' }),
+        ),
+        debounce: Type.Optional(Duration),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Restart the service when a watched file changes (for development).' },
+);
+
 const EnvMap = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
 
 /** One supervised service. */
@@ -114,6 +132,7 @@ export const ServiceSchema = Type.Object(
     restart: Type.Optional(RestartPolicy),
     stop: Type.Optional(StopPolicy),
     logs: Type.Optional(LogFiles),
+    watch: Type.Optional(Watch),
     visible: Type.Optional(Type.Boolean()),
     admin_only: Type.Optional(Type.Boolean()),
     display_order: Type.Optional(Type.Integer()),

@@ -39,7 +39,7 @@ const ConfigView = Type.Object({
 const ServiceReloadSchema = Type.Object({
   service: Type.String(),
   change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed'), Type.Literal('updated')], {
-    description: 'changed: a setting of its process changed (command, cwd, env, port, health, restart, stop); updated: only names, visibility, order, dependencies, autostart or log files',
+    description: 'changed: a setting of its process changed (command, cwd, env, port, health, restart, stop, watch); updated: only names, visibility, order, dependencies, autostart or log files',
   }),
   action: Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('none')], { description: 'what happened to its process' }),
   success: Type.Boolean(),
