@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { dirname } from 'node:path';
-import type { ServiceSpec, WatchSpec } from '../core/config/index.js';
+import type { ServiceSpec } from '../core/config/index.js';
 import { AppError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
@@ -17,7 +17,7 @@ import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
 import { describeExit, RestartPolicy } from './policy.js';
 import { adoptProcess, killLeftovers, spawnService, terminate, type ExitInfo, type ProcessHandle } from './process.js';
-import { watchFiles, type FileWatch } from './watch.js';
+import { ServiceWatch } from './watch.js';
 
 /** Spool files of one service under the data directory. */
 export interface UnitPaths {
@@ -59,7 +59,7 @@ export class ServiceUnit {
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private overLimit = false;
-  private watching: Promise<FileWatch> | null = null;
+  private watch: ServiceWatch | null = null;
   private dirty = false;
   private tailers: Record<OutputStream, SpoolTailer> | undefined;
   private readonly readyWaiters = new Set<() => void>();
@@ -158,7 +158,7 @@ export class ServiceUnit {
     return this.exclusive(async () => {
       if (opts.remember) this.record.desired = 'stopped';
       clearTimeout(this.restartTimer);
-      await this.stopWatching();
+      await this.watch?.stop();
       const handle = this.handle;
       if (!handle) {
         const wasWaiting = this.record.status === 'backoff' || this.record.status === 'errored';
@@ -216,7 +216,7 @@ export class ServiceUnit {
   /** Lets go of the service without stopping it (hub exit): timers, probes and tailers end. */
   async release(): Promise<void> {
     clearTimeout(this.restartTimer);
-    await this.stopWatching();
+    await this.watch?.stop();
     this.monitor?.stop();
     await this.drainOutput(false);
     await this.tailers?.stdout.stop();
@@ -266,28 +266,6 @@ export class ServiceUnit {
     });
   }
 
-  /** Follows the watched files (watch mode) until the user stops the service or the hub lets go. */
-  private startWatching(spec: WatchSpec): void {
-    const dataDir = dirname(dirname(this.deps.paths.spoolOut));
-    const watching = watchFiles(spec, this.spec.cwd, [dataDir], {
-      changed: (files) => {
-        const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
-        void this.restartBecause(`files changed: ${shown}`, null);
-      },
-      error: (err) => this.deps.logger.warn({ service: this.spec.name, err }, 'watching files failed'),
-    });
-    watching.catch((err: unknown) => {
-      this.deps.logger.warn({ service: this.spec.name, err }, 'cannot watch files');
-      if (this.watching === watching) this.watching = null;
-    });
-    this.watching = watching;
-  }
-
-  private async stopWatching(): Promise<void> {
-    const watching = this.watching;
-    this.watching = null;
-    await (await watching?.catch(() => null))?.close();
-  }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(work, work);
@@ -331,7 +309,14 @@ export class ServiceUnit {
     this.record.health = this.spec.health ? 'unknown' : 'none';
     this.record.health_message = this.spec.health ? 'waiting for the first probe' : 'no health check configured';
     void handle.exited.then((exit) => this.exclusive(() => this.onExit(generation, handle, exit, Date.now() - startedAtMs)));
-    if (this.spec.watch && !this.watching) this.startWatching(this.spec.watch);
+    if (this.spec.watch) {
+      // Keeps watching across restarts and crashes (a change starts an errored service again).
+      this.watch ??= new ServiceWatch(this.spec.watch, this.spec.cwd, [dirname(dirname(this.deps.paths.spoolOut))], {
+        changed: (reason) => void this.restartBecause(reason, null),
+        error: (err) => this.deps.logger.warn({ service: this.spec.name, err }, 'watching files failed'),
+      });
+      this.watch.start();
+    }
     if (this.spec.health) {
       const env = this.environment(this.record.mode);
       const probe = createProbe(this.spec.health.probe, { cwd: this.spec.cwd, env, timeoutMs: this.spec.health.timeoutMs });

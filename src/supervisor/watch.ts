@@ -67,3 +67,42 @@ export function ignoreRule(spec: WatchSpec, exclude: readonly string[]): (path: 
     return parts.some((part) => names.has(part)) || extensions.some((ext) => parts[parts.length - 1]!.endsWith(ext));
   };
 }
+
+/**
+ * One service's watch: started with its first process and kept across restarts and crashes,
+ * stopped when the user stops the service or the hub lets go. Reports each burst of changes
+ * as a restart reason ("files changed: src/a.js, src/b.js").
+ */
+export class ServiceWatch {
+  private running: Promise<FileWatch> | null = null;
+
+  constructor(
+    private readonly spec: WatchSpec,
+    private readonly cwd: string,
+    private readonly exclude: readonly string[],
+    private readonly events: { changed(reason: string): void; error(err: unknown): void },
+  ) {}
+
+  /** Starts watching unless it already does. */
+  start(): void {
+    if (this.running) return;
+    const running = watchFiles(this.spec, this.cwd, this.exclude, {
+      changed: (files) => {
+        const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+        this.events.changed(`files changed: ${shown}`);
+      },
+      error: (err) => this.events.error(err),
+    });
+    running.catch((err: unknown) => {
+      this.events.error(err);
+      if (this.running === running) this.running = null;
+    });
+    this.running = running;
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running;
+    this.running = null;
+    await (await running?.catch(() => null))?.close();
+  }
+}
