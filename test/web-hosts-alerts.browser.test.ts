@@ -280,5 +280,44 @@ if (!chromiumPath) {
       expect(refused).toEqual({ status: 403, code: 'auth/forbidden' });
       await page.context().close();
     });
+    it('lets an admin register a host from the Hosts page: the form names bad input, the key is shown once and works', async () => {
+      const page = await signedInPage(browser, hub.url, 'admin');
+      await page.getByRole('link', { name: 'Hosts' }).click();
+      await page.getByRole('button', { name: 'Register host' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Host id').fill('edge-7');
+      await dialog.getByLabel('Labels').fill('env=test, oops');
+      await dialog.getByRole('button', { name: 'Register host' }).click();
+      await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Label "oops" is not name=value.');
+      await dialog.getByLabel('Labels').fill('env=test');
+      await dialog.getByLabel('Host id').fill('edge 7');
+      await dialog.getByRole('button', { name: 'Register host' }).click();
+      await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/invalid request: .*id/);
+      await dialog.getByLabel('Host id').fill('edge-7');
+      await dialog.getByLabel(/Report interval/).fill('30');
+      await dialog.getByRole('button', { name: 'Register host' }).click();
+      await page.getByRole('heading', { name: 'Host edge-7 registered' }).waitFor();
+      const key = await page.getByTestId('host-api-key').inputValue();
+      expect(key).toMatch(/^whh_/);
+      expect(await page.getByTestId('agent-command').textContent()).toMatch(/--host-id edge-7[\s\S]*--interval 30/);
+      await screenshot(page, 'hosts-register');
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      await page.locator('tr[data-host="edge-7"]').waitFor();
+      expect(await page.content()).not.toContain(key);
+      // The key is the host's: the report endpoint takes it.
+      const report = { version: 1, reports: [{ version: 1, host_id: 'edge-7', run: 1, seq: 0, ts: Date.now(), interval_s: 10, samples: { memory_percent: 12 } }] };
+      const res = await fetch(`${hub.url}/api/metrics/report`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(report) });
+      expect(res.status).toBe(200);
+      expect((await hub.api<{ labels: Record<string, string> }>('GET', '/api/hosts/edge-7')).body.labels).toEqual({ env: 'test' });
+      await page.context().close();
+    });
+
+    it('shows no register button to an operator', async () => {
+      const page = await signedInPage(browser, hub.url, 'operator');
+      await page.getByRole('link', { name: 'Hosts' }).click();
+      await page.locator('tr[data-host="web-1"]').waitFor();
+      expect(await page.getByRole('button', { name: 'Register host' }).count()).toBe(0);
+      await page.context().close();
+    });
   });
 }

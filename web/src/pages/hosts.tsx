@@ -10,6 +10,7 @@ import { api } from '../api';
 import { Badge, StatusDot } from '../components/badges';
 import { Sparkline } from '../components/chart';
 import { PercentMeter } from '../components/host-meter';
+import { RegisterHost } from '../components/host-register';
 import { AgentSetup } from '../components/host-setup';
 import type { HostStatus, HostView } from '../components/host-types';
 import { Empty, Guard } from '../components/states';
@@ -17,6 +18,7 @@ import { useFetch, useThrottled } from '../components/use-fetch';
 import { useNow } from '../components/use-now';
 import { ago, dateTime, duration } from '../format';
 import { useLive, useReconnect, type LiveEvent } from '../live';
+import { useCan } from '../session';
 import type { MetricSeries } from '../types';
 import './hosts.css';
 
@@ -57,6 +59,13 @@ export function Hosts() {
   const now = Date.now();
   const [filter, setFilter] = useState('');
   const [status, setStatus] = useState<HostStatus | ''>('');
+  const isAdmin = useCan('admin');
+  const [registering, setRegistering] = useState(false);
+  const registerButton = isAdmin && (
+    <button type="button" className="btn btn-primary" onClick={() => setRegistering(true)}>
+      Register host
+    </button>
+  );
 
   const sparks = useMemo(() => {
     const out = new Map<string, (number | null)[]>();
@@ -71,8 +80,20 @@ export function Hosts() {
           <h1>Hosts</h1>
           <p className="muted page-sub">Machines running the Wheelhouse agent, with their latest figures and the last hour of CPU.</p>
         </div>
-        {list.data && list.data.hosts.length > 0 && <StatusCounts hosts={list.data.hosts} active={status} onPick={setStatus} />}
+        <div className="page-head-actions">
+          {list.data && list.data.hosts.length > 0 && <StatusCounts hosts={list.data.hosts} active={status} onPick={setStatus} />}
+          {registerButton}
+        </div>
       </div>
+      {registering && (
+        <RegisterHost
+          onClose={() => setRegistering(false)}
+          onDone={() => {
+            setRegistering(false);
+            list.reload();
+          }}
+        />
+      )}
       <Guard
         f={list}
         what="the hosts"
