@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
-import { CopyField, Field, FormError, Modal } from '../pages/settings-ui';
+import { CopyField, DialogFormActions, Field, Modal } from '../pages/settings-ui';
 import '../pages/settings.css';
 import { AgentSetup } from './host-setup';
 
@@ -84,15 +84,7 @@ export function RegisterHost({ onClose, onDone }: { onClose: () => void; onDone:
         <Field label="Report interval (seconds)" hint="How often the agent reports (its --interval); the host goes stale after a few missed reports.">
           <input type="number" min={1} max={86400} required value={interval} onChange={(e) => setIntervalS(e.target.value)} />
         </Field>
-        <FormError error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Registering…' : 'Register host'}
-          </button>
-        </div>
+        <DialogFormActions error={error} onCancel={onClose} busy={busy} label="Register host" busyLabel="Registering…" />
       </form>
     </Modal>
   );

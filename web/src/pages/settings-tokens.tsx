@@ -10,7 +10,7 @@ import { useFetch } from '../components/use-fetch';
 import { ago, dateTime } from '../format';
 import { useCan, useSession } from '../session';
 import type { Role } from '../types';
-import { Choice, Confirm, CopyField, Field, FormError, Modal, Panel, Pill, type Tone } from './settings-ui';
+import { Choice, Confirm, CopyField, DialogFormActions, Field, Modal, Panel, Pill, type Tone } from './settings-ui';
 
 /** One token as GET /api/tokens answers it (never its secret). */
 interface Token {
@@ -233,15 +233,7 @@ function CreateToken({ onClose, onCreated }: { onClose: () => void; onCreated: (
             ))}
           </select>
         </label>
-        <FormError error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
+        <DialogFormActions error={error} onCancel={onClose} busy={busy} label="Create token" busyLabel="Creating…" />
       </form>
     </Modal>
   );

@@ -151,6 +151,23 @@ export function FormError({ error }: { error: string | null }) {
   );
 }
 
+/** The end of a form in a dialog: its failure, Cancel, and the submit button (saying what is happening while busy). */
+export function DialogFormActions({ error, onCancel, busy, label, busyLabel }: { error: string | null; onCancel: () => void; busy: boolean; label: string; busyLabel: string }) {
+  return (
+    <>
+      <FormError error={error} />
+      <div className="dialog-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? busyLabel : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A labelled control with an optional hint under it, tied to the control by aria-describedby (so the hint is not part of its name). */
 export function Field({ label, hint, optional, children }: { label: string; hint?: ReactNode; optional?: boolean; children: ReactElement<{ 'aria-describedby'?: string }> }) {
   const id = useId();

@@ -8,7 +8,7 @@ import { ago, dateTime } from '../format';
 import { useSession } from '../session';
 import type { Role } from '../types';
 import { roleGrants } from './settings-account';
-import { Choice, Confirm, CopyField, Field, FormError, Modal, Panel, Pill } from './settings-ui';
+import { Choice, Confirm, CopyField, DialogFormActions, Field, Modal, Panel, Pill } from './settings-ui';
 
 /** One user as GET /api/users answers it. */
 interface User {
@@ -267,15 +267,7 @@ function AddUser({ onClose, onDone }: { onClose: () => void; onDone: (link: Issu
             <input type="password" required autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </Field>
         )}
-        <FormError error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Adding…' : how === 'invite' ? 'Add and create link' : 'Add user'}
-          </button>
-        </div>
+        <DialogFormActions error={error} onCancel={onClose} busy={busy} label={how === 'invite' ? 'Add and create link' : 'Add user'} busyLabel="Adding…" />
       </form>
     </Modal>
   );
