@@ -12,18 +12,13 @@ import type { RunMode, ServiceRecord, ServiceStatus } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { tcpListeners, socketOwner } from '../system/proc.js';
 import { ListeningPorts } from './ports.js';
-import { SpoolTailer, type OutputSink, type OutputStream } from './capture/spool.js';
+import { ServiceOutput, type SpoolPaths } from './capture/output.js';
+import type { OutputSink } from './capture/spool.js';
 import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
 import { describeExit, RestartPolicy } from './policy.js';
 import { adoptProcess, killLeftovers, spawnService, terminate, type ExitInfo, type ProcessHandle } from './process.js';
 import { ServiceWatch } from './watch.js';
-
-/** Spool files of one service under the data directory. */
-export interface UnitPaths {
-  spoolOut: string;
-  spoolErr: string;
-}
 
 /** What a unit is built from. */
 export interface UnitDeps {
@@ -31,7 +26,8 @@ export interface UnitDeps {
   store: Store;
   bus: EventBus;
   logger: Logger;
-  paths: UnitPaths;
+  /** Its stdout and stderr spools under the data directory. */
+  paths: SpoolPaths;
   /** Where captured stdout and stderr go. */
   output: OutputSink;
   /** Environment every service inherits (the hub's, minus its own secrets). */
@@ -61,7 +57,7 @@ export class ServiceUnit {
   private overLimit = false;
   private watch: ServiceWatch | null = null;
   private dirty = false;
-  private tailers: Record<OutputStream, SpoolTailer> | undefined;
+  private readonly output: ServiceOutput;
   private readonly readyWaiters = new Set<() => void>();
 
   constructor(
@@ -71,6 +67,7 @@ export class ServiceUnit {
     this.current = deps.spec;
     this.record = { ...stored };
     this.policy = new RestartPolicy(this.current.restart);
+    this.output = new ServiceOutput(deps.spec.name, deps.paths, deps.output, deps.logger, () => this.handle?.pid ?? null);
   }
 
   get spec(): ServiceSpec {
@@ -100,9 +97,7 @@ export class ServiceUnit {
    * recorded process if it is still the same process. Returns what it found.
    */
   async resume(): Promise<'adopted' | 'gone' | 'none'> {
-    this.tailers = { stdout: await this.tailer('stdout'), stderr: await this.tailer('stderr') };
-    this.tailers.stdout.start();
-    this.tailers.stderr.start();
+    await this.output.follow();
     const { pid, proc_start } = this.record;
     if (pid === null || proc_start === null) {
       if (this.record.status !== 'stopped' && this.record.status !== 'errored') await this.setStatus('stopped', this.record.reason);
@@ -218,9 +213,8 @@ export class ServiceUnit {
     clearTimeout(this.restartTimer);
     await this.watch?.stop();
     this.monitor?.stop();
-    await this.drainOutput(false);
-    await this.tailers?.stdout.stop();
-    await this.tailers?.stderr.stop();
+    await this.output.drain(false);
+    await this.output.stop();
     await this.persist();
   }
 
@@ -236,13 +230,13 @@ export class ServiceUnit {
     await this.setStatus('stopping', why);
     try {
       const { exit, escalated } = await terminate(handle, this.spec.stop.signal, this.spec.stop.graceMs);
-      this.outputEnded(handle.pid);
+      this.output.writerExited(handle.pid);
       this.detach();
       this.record.exit_code = exit.code;
       this.record.exit_signal = exit.signal;
       this.record.stopped_at = new Date().toISOString();
       this.publishExit(handle, exit);
-      await this.drainOutput(true);
+      await this.output.drain(true);
       return escalated ? `did not exit within ${this.spec.stop.graceMs / 1000}s of ${this.spec.stop.signal}; killed` : null;
     } finally {
       this.stopping = false;
@@ -342,7 +336,7 @@ export class ServiceUnit {
     if (generation !== this.generation || this.stopping) return;
     // The leader is gone; anything it left behind would hold ports and files of the next run.
     killLeftovers(handle.pid);
-    this.outputEnded(handle.pid);
+    this.output.writerExited(handle.pid);
     this.detach();
     const now = Date.now();
     this.record.exit_code = exit.code;
@@ -358,10 +352,10 @@ export class ServiceUnit {
       await this.setStatus('backoff', `${how}; restarting`);
       await this.restart();
       // Final (and the spools emptied) only when the restart failed and nothing writes them.
-      await this.drainOutput(this.handle === null);
+      await this.output.drain(this.handle === null);
       return;
     }
-    await this.drainOutput(true);
+    await this.output.drain(true);
     if (decision.action === 'stay-stopped') {
       await this.setStatus('stopped', decision.reason);
     } else if (decision.action === 'give-up') {
@@ -445,37 +439,6 @@ export class ServiceUnit {
     env.WHEELHOUSE_SERVICE = spec.name;
     env.WHEELHOUSE_MODE = mode;
     return env;
-  }
-
-  private async tailer(stream: OutputStream): Promise<SpoolTailer> {
-    const { output, paths } = this.deps;
-    const name = this.spec.name;
-    const offset = await output.resumeOffset(name, stream);
-    return new SpoolTailer(
-      stream === 'stdout' ? paths.spoolOut : paths.spoolErr,
-      offset,
-      (data, end, flush, writer) => output.lines({ service: name, stream, pid: writer ?? this.handle?.pid ?? null }, data, end, flush),
-      () => output.reset(name, stream),
-    );
-  }
-
-  /** Everything in the spools now was written by `pid`, which has exited. */
-  private outputEnded(pid: number): void {
-    this.tailers?.stdout.writerExited(pid);
-    this.tailers?.stderr.writerExited(pid);
-  }
-
-  /** Hands on all captured output; with `final` (the process is gone) empties the spools once stored. */
-  private async drainOutput(final: boolean): Promise<void> {
-    if (!this.tailers) return;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      try {
-        await this.tailers[stream].drain(final);
-        if (final && !this.handle && (await this.tailers[stream].truncateIfConsumed())) await this.deps.output.truncated(this.spec.name, stream);
-      } catch (err) {
-        this.deps.logger.warn({ service: this.spec.name, stream, err }, 'could not drain service output');
-      }
-    }
   }
 
   private publishExit(handle: ProcessHandle, exit: ExitInfo, runMs: number | null = null): void {

@@ -32,6 +32,7 @@ describe('config loading', () => {
     expect(api.cwd).toBe(join(repoRoot, 'examples'));
     expect(api.stop).toEqual({ signal: 'SIGTERM', graceMs: 5000 });
     expect(api.restart).toMatchObject({ policy: 'always', backoffMs: 100, stableAfterMs: 1000, crashLoopExits: 5, crashLoopWindowMs: 10_000, maxMemoryBytes: null });
+    expect(config.services[0]!.restart.maxMemoryBytes).toBe(256 * 1024 * 1024);
     expect(api.health).toMatchObject({ probe: { kind: 'http', url: 'http://127.0.0.1:5011/health' }, intervalMs: 5000, timeoutMs: 2000, failures: 3 });
     expect(config.services[2]!.command).toEqual({ kind: 'argv', argv: ['node', 'services/worker.mjs'] });
   });
