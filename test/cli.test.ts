@@ -80,6 +80,35 @@ describe('service commands', () => {
   });
 });
 
+describe('events', () => {
+  it('prints what happened to a service, oldest first, with reasons; JSON on request; refuses bad input', async () => {
+    expect((await cli(['start', 'jobs'], env)).code).toBe(0);
+    expect((await cli(['stop', 'jobs'], env)).code).toBe(0);
+    const r = await cli(['events', 'jobs', '-n', '500'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.every((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? +jobs {2}/.test(l)), r.stdout).toBe(true);
+    // The last start and stop, in the order they happened.
+    const tail = lines.slice(-4).join('\n');
+    expect(tail).toMatch(/starting → running \(pid \d+\)[\s\S]*running → stopping \(pid \d+\): stop requested[\s\S]*pid \d+ (exited with code \d+|killed by SIGKILL) after [\d.]+m?s[\s\S]*stopping → stopped/);
+
+    const json = JSON.parse((await cli(['events', 'jobs', '--topic', 'service.state', '-n', '3', '--json'], env)).stdout) as { events: { id: number; topic: string; service: string }[] };
+    expect(json.events).toHaveLength(3);
+    expect(json.events.every((e) => e.topic === 'service.state' && e.service === 'jobs')).toBe(true);
+    expect(json.events[0]!.id).toBeLessThan(json.events[2]!.id);
+
+    const ghost = await cli(['events', 'ghost'], env);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/unknown service "ghost"/);
+    const bad = await cli(['events', '-n', 'lots'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--limit: expected a number from 1 to 500, got "lots"/);
+    const quiet = await cli(['events', 'web', '--since', '2099-01-01T00:00:00Z'], env);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toContain('no matching events');
+  });
+});
+
 describe('errors and exit codes', () => {
   it.each([
     [['start', 'ghost'], 1, /error: unknown service "ghost"; configured: web, jobs/],

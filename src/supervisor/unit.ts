@@ -235,7 +235,7 @@ export class ServiceUnit {
       this.record.exit_code = exit.code;
       this.record.exit_signal = exit.signal;
       this.record.stopped_at = new Date().toISOString();
-      this.publishExit(handle, exit);
+      this.publishExit(handle, exit, this.record.started_at ? Date.now() - Date.parse(this.record.started_at) : null);
       await this.output.drain(true);
       return escalated ? `did not exit within ${this.spec.stop.graceMs / 1000}s of ${this.spec.stop.signal}; killed` : null;
     } finally {
