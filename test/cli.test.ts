@@ -202,6 +202,7 @@ describe('startup', () => {
     expect(r.stdout).toContain(`Environment="WHEELHOUSE_CONFIG=${file}"`);
     expect(r.stdout).toContain('Environment="WHEELHOUSE_DATA_DIR=/srv/wh"');
     expect(r.stdout).toContain('KillMode=process');
+    expect(r.stdout).toContain('ExecReload=/bin/kill -HUP $MAINPID');
     expect(r.stdout).toContain('TimeoutStopSec=50');
     expect(r.stdout).toContain('WantedBy=multi-user.target');
   });

@@ -49,6 +49,8 @@ export function systemdUnit(config: Config, opts: { user: boolean }): string {
     `WorkingDirectory=${config.file ? join(config.file, '..') : config.hub.dataDir}`,
     ...env.map((e) => `Environment="${e}"`),
     `ExecStart=${process.execPath} ${commandPath} hub`,
+    '# systemctl reload: the hub reads its configuration again (services only; see wheelhouse reload).',
+    'ExecReload=/bin/kill -HUP $MAINPID',
     'Restart=on-failure',
     'RestartSec=2',
     '# On stop, the hub stops its services itself, in reverse dependency order. If the hub',
