@@ -144,6 +144,19 @@ describe('POST /api/config/reload', () => {
     }
   });
 
+  it('answers a malformed or oversized request with a clear 4xx, reading nothing', async () => {
+    const before = await views();
+    const malformed = await call<{ error: { code: string } }>(t, 'POST', '/api/config/reload', { token: t.token, rawBody: '{"nope":' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('request/malformed_json');
+    const huge = await call<{ error: { code: string } }>(t, 'POST', '/api/config/reload', { token: t.token, rawBody: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(huge.status).toBe(413);
+    const anonymous = await call<{ error: { code: string } }>(t, 'POST', '/api/config/reload');
+    expect(anonymous.status).toBe(401);
+    const after = await views();
+    for (const [name, v] of before) expect(after.get(name)!.pid).toBe(v.pid);
+  });
+
   it('starts an added service after the dependency it names, starting that one too', async () => {
     const file = readFile();
     file.services!.needy = { command: idleCommand, depends_on: ['idle'] };
