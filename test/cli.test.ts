@@ -121,6 +121,19 @@ describe('errors and exit codes', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it.each([['status'], ['events', '-n', '50'], ['list', '--json']])('%j stops quietly when its output pipe is closed (| head)', async (...args) => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(node, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Nobody reads: the first write finds the pipe closed (EPIPE), as after `| head -1` exits.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b));
+      child.once('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('exits 0 for --help and --version', async () => {
     expect((await cli(['--help'])).code).toBe(0);
     expect((await cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -22,6 +22,20 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * `wheelhouse status | head` closes the pipe before everything is written: stop quietly, as
+ * other Unix tools do, instead of dying with an EPIPE stack trace. Returns the undo (the hub
+ * keeps its own crash handling).
+ */
+export function quietOnClosedPipe(): () => void {
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  return () => process.stdout.off('error', onError);
+}
+
 /** Prints one line. */
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);

@@ -18,7 +18,7 @@ import { registerHostsCommands } from './commands/hosts.js';
 import { registerReloadCommand } from './commands/reload.js';
 import { registerServiceCommands } from './commands/services.js';
 import { registerStartupCommand } from './commands/startup.js';
-import { paint } from './output.js';
+import { paint, quietOnClosedPipe } from './output.js';
 import { packageVersion as version } from '../core/paths.js';
 
 const program = new Command('wheelhouse')
@@ -35,6 +35,7 @@ const program = new Command('wheelhouse')
 
 let exitCode = 0;
 const json = process.argv.includes('--json');
+const loudOnClosedPipe = quietOnClosedPipe();
 
 /** Runs a command body and turns its outcome into the exit code. */
 async function run(fn: () => Promise<number | void>): Promise<void> {
@@ -61,7 +62,7 @@ function report(err: unknown): number {
   return 1;
 }
 
-registerHubCommand(program, run);
+registerHubCommand(program, run, loudOnClosedPipe);
 registerDaemonCommands(program, run);
 registerServiceCommands(program, run);
 registerReloadCommand(program, run);

@@ -7,11 +7,17 @@ import { paint, print } from '../output.js';
 import { packageVersion as version } from '../../core/paths.js';
 
 /** Registers `hub`. */
-export function registerHubCommand(program: Command, run: (fn: () => Promise<number | void>) => Promise<void>): void {
+export function registerHubCommand(program: Command, run: (fn: () => Promise<number | void>) => Promise<void>, loudOnClosedPipe: () => void): void {
   program
     .command('hub')
     .description('run the hub in the foreground (Ctrl-C stops it and its services)')
-    .action((_opts, cmd: Command) => run(() => runHub(cmd.optsWithGlobals<GlobalFlags>())));
+    .action((_opts, cmd: Command) =>
+      run(() => {
+        // A hub whose output pipe closed is a crash like any other (logged; services keep running), not a quiet exit.
+        loudOnClosedPipe();
+        return runHub(cmd.optsWithGlobals<GlobalFlags>());
+      }),
+    );
 }
 
 async function runHub(flags: GlobalFlags): Promise<number> {

@@ -30,11 +30,6 @@ export function registerLogsCommand(program: Command, run: (fn: () => Promise<nu
         const request = buildRequest(service, opts, Date.now());
         const address = await hubAddress(flags);
         const client = new HubClient(address);
-        // `wheelhouse logs | head` closes the pipe early: stop quietly, as tail does.
-        process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-          if (err.code === 'EPIPE') process.exit(0);
-          throw err;
-        });
         const print = (entries: LogEntry[]): void => {
           if (entries.length === 0) return;
           const utc = opts.utc === true;
