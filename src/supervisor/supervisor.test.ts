@@ -313,6 +313,28 @@ describe('supervisor: sampling', () => {
   });
 });
 
+describe('supervisor: scheduled restarts', () => {
+  it('restarts a running service on its cron schedule, and never starts a stopped one', async () => {
+    const idle = [node, '-e', 'setInterval(() => {}, 1000)'];
+    // Six fields: every second, so the test sees a tick soon.
+    const f = await fleet({
+      nightly: { command: idle, restart: { schedule: '*/1 * * * * *' } },
+      parked: { command: idle, autostart: false, restart: { schedule: '*/1 * * * * *' } },
+    });
+    const first = await waitFor('nightly running', () => f.sup.view('nightly').pid);
+    const second = await waitFor('nightly restarted on schedule', () => {
+      const v = f.sup.view('nightly');
+      return v.pid !== null && v.pid !== first && v.status === 'running' && v.pid;
+    });
+    expect(alive(first)).toBe(false);
+    expect(second).not.toBe(first);
+    const reasons = f.events.flatMap((e) => (e.topic === 'service.state' && e.payload.service === 'nightly' && e.payload.to === 'stopping' ? [e.payload.reason] : []));
+    expect(reasons[0]).toBe('scheduled restart (restart.schedule "*/1 * * * * *"); restarting');
+    expect(f.sup.view('parked').status).toBe('stopped');
+    expect(f.events.some((e) => e.topic === 'service.state' && e.payload.service === 'parked' && e.payload.to === 'starting')).toBe(false);
+  });
+});
+
 describe('supervisor: watch mode', () => {
   const idle = [node, '-e', 'setInterval(() => {}, 1000)'];
   const reasons = (f: Fleet, service: string) =>

@@ -18,6 +18,7 @@ import { checkRunnable, toArgv } from './command.js';
 import { createProbe, HealthMonitor, type HealthUpdate } from './health/index.js';
 import { describeExit, RestartPolicy } from './policy.js';
 import { adoptProcess, killLeftovers, spawnService, terminate, type ExitInfo, type ProcessHandle } from './process.js';
+import { RestartSchedule } from './schedule.js';
 import { ServiceWatch } from './watch.js';
 
 /** What a unit is built from. */
@@ -56,6 +57,7 @@ export class ServiceUnit {
   private stopping = false;
   private overLimit = false;
   private watch: ServiceWatch | null = null;
+  private schedule: RestartSchedule | null = null;
   private dirty = false;
   private readonly output: ServiceOutput;
   private readonly readyWaiters = new Set<() => void>();
@@ -98,6 +100,13 @@ export class ServiceUnit {
    */
   async resume(): Promise<'adopted' | 'gone' | 'none'> {
     await this.output.follow();
+    const pattern = this.spec.restart.schedule;
+    if (pattern) {
+      // A running service only: a scheduled restart never starts a stopped or errored one.
+      this.schedule = new RestartSchedule(pattern, () => {
+        if (this.handle) void this.restartBecause(`scheduled restart (restart.schedule "${pattern}")`, this.handle);
+      });
+    }
     const { pid, proc_start } = this.record;
     if (pid === null || proc_start === null) {
       if (this.record.status !== 'stopped' && this.record.status !== 'errored') await this.setStatus('stopped', this.record.reason);
@@ -212,6 +221,7 @@ export class ServiceUnit {
   async release(): Promise<void> {
     clearTimeout(this.restartTimer);
     await this.watch?.stop();
+    this.schedule?.stop();
     this.monitor?.stop();
     await this.output.drain(false);
     await this.output.stop();

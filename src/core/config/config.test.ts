@@ -31,7 +31,7 @@ describe('config loading', () => {
     expect(api.dependsOn).toEqual(['catalog']);
     expect(api.cwd).toBe(join(repoRoot, 'examples'));
     expect(api.stop).toEqual({ signal: 'SIGTERM', graceMs: 5000 });
-    expect(api.restart).toMatchObject({ policy: 'always', backoffMs: 100, stableAfterMs: 1000, crashLoopExits: 5, crashLoopWindowMs: 10_000, maxMemoryBytes: null });
+    expect(api.restart).toMatchObject({ policy: 'always', backoffMs: 100, stableAfterMs: 1000, crashLoopExits: 5, crashLoopWindowMs: 10_000, maxMemoryBytes: null, schedule: null });
     expect(config.services[0]!.restart.maxMemoryBytes).toBe(256 * 1024 * 1024);
     expect(api.health).toMatchObject({ probe: { kind: 'http', url: 'http://127.0.0.1:5011/health' }, intervalMs: 5000, timeoutMs: 2000, failures: 3 });
     expect(config.services[2]!.command).toEqual({ kind: 'argv', argv: ['node', 'services/worker.mjs'] });
@@ -79,6 +79,7 @@ describe('config errors: every problem, with file:line:col and path', () => {
     ['missing command', 'services:\n  api:\n    port: 5000\n', ['3:5: services.api: missing required property "command"']],
     ['bad enum', 'services:\n  a:\n    command: x\n    restart: { policy: sometimes }\n', ['4:24: services.a.restart.policy: invalid value "sometimes": must be one of always, on-failure, never']],
     ['bad duration', 'services:\n  a:\n    command: x\n    stop: { grace: soon }\n', [expect.stringMatching(/^4:20: services.a.stop.grace: invalid value "soon": expected a duration/)]],
+    ['bad cron schedule', 'services:\n  a:\n    command: x\n    restart: { schedule: "99 * * * *" }\n', ['4:26: services.a.restart.schedule: invalid cron schedule "99 * * * *": Invalid value for minute: 99']],
     ['bad size', 'services:\n  a:\n    command: x\n    restart: { max_memory: lots }\n', [expect.stringMatching(/^4:28: services.a.restart.max_memory: invalid value "lots"/)]],
     ['bad service name', 'services:\n  My App:\n    command: x\n', ['2:3: services.My App: invalid service name "My App": use lower-case letters, digits, "-" and "_" (up to 63 characters)']],
     ['reserved name', 'services:\n  all:\n    command: x\n', ['2:3: services.all: "all" is reserved for commands on every service']],

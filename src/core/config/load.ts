@@ -11,6 +11,7 @@ import { defaultDataDir } from './data-dir.js';
 import { ConfigError } from './error.js';
 import { findCycle } from '../graph.js';
 import { parseDuration, parseSize } from '../units.js';
+import { cronProblem } from './cron.js';
 import type { CommandSpec, Config, ConfigOverrides, HealthSpec, ServiceSpec, WatchSpec } from './model.js';
 import { agentSettings, alertingSettings, metricSettings, monitoringIssues, scrapeTargets } from './monitoring.js';
 import { PositionIndex } from './positions.js';
@@ -97,6 +98,11 @@ function crossFieldIssues(raw: RawConfig): ConfigIssue[] {
       if (kinds.length !== 1) {
         issues.push({ path: ['services', name, 'health'], message: `give exactly one probe: http, tcp or command (found ${kinds.length === 0 ? 'none' : kinds.join(', ')})` });
       }
+    }
+    const schedule = svc.restart?.schedule;
+    if (schedule !== undefined) {
+      const problem = cronProblem(schedule);
+      if (problem) issues.push({ path: ['services', name, 'restart', 'schedule'], message: `invalid cron schedule "${schedule}": ${problem}` });
     }
     if (svc.port !== undefined) {
       const other = ports.get(svc.port);
@@ -211,6 +217,7 @@ function normalizeService(name: string, svc: RawService, index: number, rel: (p:
       crashLoopWindowMs: parseDuration(restart.crash_loop_window ?? '10s')!,
       // 0 means no limit, like leaving it out.
       maxMemoryBytes: restart.max_memory !== undefined ? parseSize(restart.max_memory)! || null : null,
+      schedule: restart.schedule ?? null,
     },
     stop: { signal: (svc.stop?.signal ?? 'SIGTERM') as NodeJS.Signals, graceMs: parseDuration(svc.stop?.grace ?? '10s')! },
     logFiles: (svc.logs?.files ?? []).map((g) => (isAbsolute(g) ? g : resolve(cwd, g))),

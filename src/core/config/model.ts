@@ -28,6 +28,8 @@ export interface RestartSpec {
   crashLoopWindowMs: number;
   /** Restart the service when its process family's resident memory passes this many bytes (PM2's max_memory_restart); null: no limit. */
   maxMemoryBytes: number | null;
+  /** Restart on this cron schedule (local time) while running; null: never. */
+  schedule: string | null;
 }
 
 /** Files whose changes restart a service. */

@@ -50,6 +50,9 @@ const RestartPolicy = Type.Object(
     crash_loop_exits: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     crash_loop_window: Type.Optional(Duration),
     max_memory: Type.Optional(Size),
+    schedule: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Restart on this cron schedule, local time (5 fields, or 6 with seconds first), like PM2\'s cron_restart: "0 4 * * *".' }),
+    ),
   },
   { additionalProperties: false },
 );
