@@ -90,7 +90,7 @@ describe('events', () => {
     expect(lines.every((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? +jobs {2}/.test(l)), r.stdout).toBe(true);
     // The last start and stop, in the order they happened.
     const tail = lines.slice(-4).join('\n');
-    expect(tail).toMatch(/starting → running \(pid \d+\)[\s\S]*running → stopping \(pid \d+\): stop requested[\s\S]*pid \d+ (exited with code \d+|killed by SIGKILL) after [\d.]+m?s[\s\S]*stopping → stopped/);
+    expect(tail).toMatch(/starting → running \(pid \d+\)[\s\S]*running → stopping \(pid \d+\): stop requested[\s\S]*pid \d+ (exited with code \d+|killed by SIGKILL) after \d+m?s[\s\S]*stopping → stopped/);
 
     const json = JSON.parse((await cli(['events', 'jobs', '--topic', 'service.state', '-n', '3', '--json'], env)).stdout) as { events: { id: number; topic: string; service: string }[] };
     expect(json.events).toHaveLength(3);

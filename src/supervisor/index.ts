@@ -78,7 +78,7 @@ export interface Supervisor {
    * Applies a new list of services: new ones are added (and started when autostart), removed
    * ones stopped and forgotten, ones whose process settings changed stopped and started again
    * with them (if they should run), others updated in place. Unchanged services are not
-   * touched. Reloads run one at a time.
+   * touched. Not re-entrant: the caller runs one reload at a time (the hub does).
    */
   reload(services: ServiceSpec[]): Promise<ServiceReload[]>;
 }
@@ -95,7 +95,6 @@ class FleetSupervisor implements Supervisor {
   private readonly units = new Map<string, ServiceUnit>();
   private services: ServiceSpec[];
   private order: ServiceSpec[];
-  private reloading: Promise<unknown> = Promise.resolve();
   private sampler: Sampler | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private resolveStartup!: () => void;
@@ -193,34 +192,7 @@ class FleetSupervisor implements Supervisor {
     return results.map((r) => ({ ...r, message: r.message.replace('started successfully', 'restarted successfully') }));
   }
 
-  reload(services: ServiceSpec[]): Promise<ServiceReload[]> {
-    const run = this.reloading.then(() => this.applyReload(services));
-    this.reloading = run.catch(() => {});
-    return run;
-  }
-
-  // ---- internals ----
-
-  private makeUnit(spec: ServiceSpec, stored: ServiceRecord | undefined): ServiceUnit {
-    const { store, dataDir, logger } = this.deps;
-    return new ServiceUnit(
-      {
-        spec,
-        store,
-        bus: this.deps.bus,
-        logger,
-        baseEnv: this.deps.baseEnv,
-        output: this.deps.output,
-        paths: {
-          spoolOut: join(dataDir, 'spool', `${spec.name}.stdout`),
-          spoolErr: join(dataDir, 'spool', `${spec.name}.stderr`),
-        },
-      },
-      stored ?? { ...newServiceRecord(spec.name, new Date().toISOString()), desired: spec.autostart ? 'running' : 'stopped' },
-    );
-  }
-
-  private async applyReload(services: ServiceSpec[]): Promise<ServiceReload[]> {
+  async reload(services: ServiceSpec[]): Promise<ServiceReload[]> {
     const changes = planReload(this.services, services);
     if (changes.length === 0) return [];
     const order = dependencyOrder(services);
@@ -285,6 +257,27 @@ class FleetSupervisor implements Supervisor {
       });
     }
     return [...report.values()];
+  }
+
+  // ---- internals ----
+
+  private makeUnit(spec: ServiceSpec, stored: ServiceRecord | undefined): ServiceUnit {
+    const { store, dataDir, logger } = this.deps;
+    return new ServiceUnit(
+      {
+        spec,
+        store,
+        bus: this.deps.bus,
+        logger,
+        baseEnv: this.deps.baseEnv,
+        output: this.deps.output,
+        paths: {
+          spoolOut: join(dataDir, 'spool', `${spec.name}.stdout`),
+          spoolErr: join(dataDir, 'spool', `${spec.name}.stderr`),
+        },
+      },
+      stored ?? { ...newServiceRecord(spec.name, new Date().toISOString()), desired: spec.autostart ? 'running' : 'stopped' },
+    );
   }
 
   private unit(name: string): ServiceUnit {

@@ -254,8 +254,8 @@ export class ServiceUnit {
   }
 
   /**
-   * Stops the service (when it runs) and starts it again, for `reason`: a memory limit, or
-   * changed files. Not a crash: the backoff and the crash-loop count start afresh. With
+   * Stops the service (when it runs) and starts it again, for `reason`: a memory limit, its
+   * schedule, or changed files. Not a crash: the backoff and the crash-loop count start afresh. With
    * `only`, nothing happens unless that is still the running process.
    */
   private restartBecause(reason: string, only: ProcessHandle | null): Promise<void> {
@@ -269,7 +269,6 @@ export class ServiceUnit {
       await this.restart();
     });
   }
-
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(work, work);

@@ -1,6 +1,7 @@
 /** `wheelhouse events [service]`: what happened to the services (GET /api/events), oldest first like `tail`. */
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
+import { formatUptime } from '../../core/units.js';
 import { HubClient } from '../client.js';
 import { hubAddress, type GlobalFlags } from '../context.js';
 import { formatTime, safe } from '../logs/format.js';
@@ -11,7 +12,7 @@ import { paint, paintState, print, printJson } from '../output.js';
 const maxEvents = 500;
 
 /** A recorded event, as GET /api/events answers it. */
-export interface StoredEvent {
+interface StoredEvent {
   id: number;
   at: string;
   topic: string;
@@ -65,7 +66,7 @@ export function registerEventsCommand(program: Command, run: (fn: () => Promise<
 }
 
 /** One line for an event: "running → stopping: memory … over the limit", "exited with code 1 after 3s", … */
-export function describeEvent(e: Pick<StoredEvent, 'topic' | 'payload'>): string {
+function describeEvent(e: Pick<StoredEvent, 'topic' | 'payload'>): string {
   const p = e.payload;
   const text = (v: unknown): string => safe(String(v ?? ''));
   switch (e.topic) {
@@ -73,7 +74,8 @@ export function describeEvent(e: Pick<StoredEvent, 'topic' | 'payload'>): string
       return `${paintState(text(p.from))} → ${paintState(text(p.to))}${p.pid ? paint('gray', ` (pid ${text(p.pid)})`) : ''}${p.reason ? `: ${text(p.reason)}` : ''}`;
     case 'service.exit': {
       const how = p.signal ? `killed by ${text(p.signal)}` : `exited with code ${text(p.code)}`;
-      const after = typeof p.uptime_ms === 'number' ? ` after ${formatRun(p.uptime_ms)}` : '';
+      // A run under a second says so in ms (a crash loop); longer ones as uptime reads elsewhere.
+      const after = typeof p.uptime_ms === 'number' ? ` after ${p.uptime_ms < 1000 ? `${Math.round(p.uptime_ms)}ms` : formatUptime(p.uptime_ms / 1000)}` : '';
       return `pid ${text(p.pid)} ${how}${after}`;
     }
     case 'service.healthy':
@@ -87,12 +89,6 @@ export function describeEvent(e: Pick<StoredEvent, 'topic' | 'payload'>): string
     default:
       return `${e.topic} ${safe(JSON.stringify(p))}`;
   }
-}
-
-function formatRun(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10}s`;
-  return `${Math.round(ms / 60_000)}m`;
 }
 
 function usage(message: string): AppError {

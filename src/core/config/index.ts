@@ -2,6 +2,5 @@
 export { loadConfig, type LoadOptions } from './load.js';
 export { defaultDataDir } from './data-dir.js';
 export { ConfigError } from './error.js';
-export { changedSections, sameValue } from './compare.js';
 export type * from './model.js';
 export { redactConfig, redacted, isSecretKey, type RedactedConfig } from './redact.js';

@@ -16,7 +16,7 @@ interface Registered {
 }
 
 /** "env=prod, role=web" → {env: "prod", role: "web"}; the first entry that is not name=value is the error. */
-export function parseLabels(text: string): { labels: Record<string, string> } | { error: string } {
+function parseLabels(text: string): { labels: Record<string, string> } | { error: string } {
   const labels: Record<string, string> = {};
   for (const part of text.split(/[,\s]+/).filter(Boolean)) {
     const eq = part.indexOf('=');
